@@ -1,0 +1,185 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads the environment. Pure: takes `env` as a parameter so
+ * tests pass their own. Fails with every bad variable named (t3-env style).
+ */
+
+const optionalSecret = z
+  .string()
+  .trim()
+  .transform((s) => (s === "" ? undefined : s))
+  .optional();
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((s) => (s === "" ? undefined : s))
+  .pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional())
+  .optional();
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+export const envSchema = z
+  .object({
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .default("")
+      .transform((s) => (s === "" ? "file:./data/duban.db" : s))
+      .refine((s) => /^(file:|postgres(ql)?:\/\/)/.test(s), {
+        error: 'must start with "file:" (SQLite) or "postgresql://" (PostgreSQL)',
+      }),
+    PORT: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be an integer")
+      .min(0, "must be 0–65535")
+      .max(65535, "must be 0–65535")
+      .default(3000),
+    TZ: z
+      .string()
+      .trim()
+      .default("Asia/Shanghai")
+      .refine(isTimeZone, { error: "is not an IANA time zone (e.g. Asia/Shanghai)" }),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+    DUBAN_LANG: z.enum(["zh", "en"]).optional(),
+    DUBAN_PLAN_FILE: z.string().trim().optional(),
+    SLACK_BOT_TOKEN: optionalSecret.refine((s) => s === undefined || s.startsWith("xoxb-"), {
+      error: 'must start with "xoxb-"',
+    }),
+    SLACK_SIGNING_SECRET: optionalSecret,
+    SLACK_APP_TOKEN: optionalSecret.refine((s) => s === undefined || s.startsWith("xapp-"), {
+      error: 'must start with "xapp-"',
+    }),
+    SLACK_API_URL: optionalUrl,
+    DINGTALK_CLIENT_ID: optionalSecret,
+    DINGTALK_CLIENT_SECRET: optionalSecret,
+    DINGTALK_ROBOT_CODE: optionalSecret,
+    DINGTALK_API_URL: optionalUrl,
+  })
+  .superRefine((e, ctx) => {
+    // A half-configured platform is a mistake worth stopping for, not a silent fallback to local chat.
+    if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SLACK_SIGNING_SECRET"],
+        message: "is required with SLACK_BOT_TOKEN (HTTP mode), unless SLACK_APP_TOKEN is set (Socket Mode)",
+      });
+    }
+    if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
+      ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "is required when other SLACK_* variables are set" });
+    }
+    const ding = [e.DINGTALK_CLIENT_ID, e.DINGTALK_CLIENT_SECRET];
+    if (ding.some(Boolean) && !ding.every(Boolean)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [e.DINGTALK_CLIENT_ID ? "DINGTALK_CLIENT_SECRET" : "DINGTALK_CLIENT_ID"],
+        message: "DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are needed together",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  database: { url: string; provider: "sqlite" | "postgresql" };
+  port: number;
+  tz: string;
+  logLevel: Env["LOG_LEVEL"];
+  lang: "zh" | "en" | undefined;
+  planFile: string | undefined;
+  slack:
+    | { mode: "http" | "socket"; botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string }
+    | undefined;
+  dingtalk: { clientId: string; clientSecret: string; robotCode?: string; apiUrl?: string } | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(problems.map((p) => `${p.variable} ${p.message}`).join("; "));
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "environment"), message: i.message })),
+    );
+  }
+  const e = parsed.data;
+  return {
+    database: { url: e.DATABASE_URL, provider: e.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql" },
+    port: e.PORT,
+    tz: e.TZ,
+    logLevel: e.LOG_LEVEL,
+    lang: e.DUBAN_LANG,
+    planFile: e.DUBAN_PLAN_FILE || undefined,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          mode: e.SLACK_APP_TOKEN ? "socket" : "http",
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          appToken: e.SLACK_APP_TOKEN,
+          apiUrl: e.SLACK_API_URL,
+        }
+      : undefined,
+    dingtalk:
+      e.DINGTALK_CLIENT_ID && e.DINGTALK_CLIENT_SECRET
+        ? {
+            clientId: e.DINGTALK_CLIENT_ID,
+            clientSecret: e.DINGTALK_CLIENT_SECRET,
+            robotCode: e.DINGTALK_ROBOT_CODE,
+            apiUrl: e.DINGTALK_API_URL,
+          }
+        : undefined,
+  };
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** For logs and `config check`: what it would connect to, secrets masked. */
+export function describeConfig(c: Config): Record<string, unknown> {
+  return {
+    database: { provider: c.database.provider, url: maskUrl(c.database.url) },
+    port: c.port,
+    tz: c.tz,
+    logLevel: c.logLevel,
+    planFile: c.planFile ?? "(bundled)",
+    slack: c.slack
+      ? {
+          mode: c.slack.mode,
+          botToken: mask(c.slack.botToken),
+          signingSecret: c.slack.signingSecret ? mask(c.slack.signingSecret) : undefined,
+          appToken: c.slack.appToken ? mask(c.slack.appToken) : undefined,
+          apiUrl: c.slack.apiUrl ?? "https://slack.com/api/",
+        }
+      : "not configured",
+    dingtalk: c.dingtalk
+      ? {
+          clientId: c.dingtalk.clientId,
+          clientSecret: mask(c.dingtalk.clientSecret),
+          robotCode: c.dingtalk.robotCode,
+          apiUrl: c.dingtalk.apiUrl ?? "https://api.dingtalk.com",
+        }
+      : "not configured",
+  };
+}
+
+/** Keeps a recognisable prefix (xoxb-…) and hides the rest. */
+export function mask(secret: string): string {
+  const keep = secret.match(/^(xox[a-z]-|xapp-)/)?.[0] ?? "";
+  return `${keep}****${secret.length > 12 ? secret.slice(-2) : ""}`;
+}
+
+export function maskUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):([^@]*)@/, "//$1:****@");
+}

@@ -1,0 +1,103 @@
+import { mkdirSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaClient as SqliteClient } from "../generated/sqlite/client.js";
+import { PrismaClient as PostgresClient } from "../generated/postgresql/client.js";
+import { applyMigrations, type Provider } from "./migrations.js";
+import { withShadowFixes } from "./shadow-database.js";
+
+/**
+ * Both generated clients expose the same model API (they come from one schema);
+ * the repositories are written against this one type.
+ */
+export type Db = SqliteClient;
+
+export interface Database {
+  prisma: Db;
+  provider: Provider;
+  url: string;
+  /** The adapter factory, for the schema engine (migrations, drift checks). */
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+export function providerOf(url: string): Provider {
+  return url.startsWith("file:") ? "sqlite" : "postgresql";
+}
+
+/** Resolves "file:./data/x.db" against the working directory and creates its folder. */
+export function sqliteFilePath(url: string): string {
+  const raw = url.slice("file:".length);
+  if (raw === ":memory:") return raw;
+  const path = isAbsolute(raw) ? raw : resolve(process.cwd(), raw);
+  mkdirSync(dirname(path), { recursive: true });
+  return path;
+}
+
+export function adapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
+  if (providerOf(url) === "sqlite") {
+    // timeout: wait for a writer lock instead of failing at once (several CLI
+    // processes and the bot may share the file).
+    return new PrismaBetterSqlite3({ url: sqliteFilePath(url), timeout: 10_000 });
+  }
+  return new PrismaPg(pgPoolConfig(url));
+}
+
+/**
+ * A URL taken apart into pg's fields. Why not `connectionString`: the adapter's
+ * shadow database (used by drift checks) overrides `database`, which pg ignores
+ * when a connection string is given, so the "shadow" would be the real database.
+ */
+export function pgPoolConfig(url: string) {
+  const u = new URL(url);
+  const sslmode = u.searchParams.get("sslmode");
+  return {
+    host: decodeURIComponent(u.hostname) || "localhost",
+    port: u.port ? Number(u.port) : 5432,
+    user: decodeURIComponent(u.username) || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    database: decodeURIComponent(u.pathname.replace(/^\//, "")) || undefined,
+    ssl: sslmode && sslmode !== "disable" ? { rejectUnauthorized: sslmode === "verify-full" } : undefined,
+    max: 10,
+  };
+}
+
+/** The factory the schema engine gets: the same connection, plus a working shadow database. */
+export function migrationAdapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
+  return providerOf(url) === "sqlite"
+    ? withShadowFixes(adapterFactory(url))
+    : withShadowFixes(adapterFactory(url), pgPoolConfig(url));
+}
+
+export interface OpenOptions {
+  /** Apply pending migrations first (the bot and the CLI do; drift tests don't). */
+  migrate?: boolean;
+  log?: (line: string) => void;
+}
+
+export async function openDatabase(url: string, opts: OpenOptions = {}): Promise<Database> {
+  const provider = providerOf(url);
+  const factory = adapterFactory(url);
+  if (opts.migrate ?? true) {
+    const applied = await applyMigrations(migrationAdapterFactory(url), provider);
+    if (applied.length) opts.log?.(`applied migrations: ${applied.join(", ")}`);
+  }
+  const prisma =
+    provider === "sqlite"
+      ? new SqliteClient({ adapter: factory as never })
+      : (new PostgresClient({ adapter: factory as never }) as unknown as Db);
+  if (provider === "sqlite") {
+    // WAL lets readers (healthz, CLI) run while the bot writes.
+    await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  }
+  return {
+    prisma,
+    provider,
+    url,
+    factory,
+    close: () => prisma.$disconnect(),
+  };
+}
