@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
-import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 
 /**
  * Prisma's schema engine compiled to WebAssembly, driven through a driver adapter.
@@ -14,7 +14,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
  */
 
 type Bg = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
-export type SchemaEngine = InstanceType<Bg["SchemaEngine"]>;
+export type SchemaEngine = Bg["SchemaEngine"]["prototype"];
 
 let bgPromise: Promise<Bg> | undefined;
 
@@ -41,15 +41,26 @@ export async function withSchemaEngine<T>(
   log: (line: string) => void = () => {},
 ): Promise<T> {
   const bg = await loadBg();
+  // engine.free() does not close the connections the engine opened; an open SQLite
+  // connection would keep the file locked for the Prisma client that follows.
+  const opened: SqlDriverAdapter[] = [];
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => track(await factory.connect()),
+    connectToShadowDb: async () => track(await factory.connectToShadowDb()),
+  };
+  const track = (a: SqlDriverAdapter) => (opened.push(a), a);
   const engine = await bg.SchemaEngine.new(
     { datamodels: undefined } as never,
     (line: string) => log(line),
-    bindMigrationAwareSqlAdapterFactory(factory),
+    bindMigrationAwareSqlAdapterFactory(tracked),
   );
   try {
     return await fn(engine);
   } finally {
     engine.free();
+    await Promise.allSettled(opened.map((a) => a.dispose()));
   }
 }
 

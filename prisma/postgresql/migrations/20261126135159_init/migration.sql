@@ -8,6 +8,7 @@ CREATE TABLE "Plan" (
     "endYear" INTEGER NOT NULL,
     "sourceHash" TEXT NOT NULL,
     "sourceName" TEXT NOT NULL,
+    "accountable" TEXT NOT NULL DEFAULT '[]',
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -78,6 +79,7 @@ CREATE TABLE "Indicator" (
     "id" SERIAL NOT NULL,
     "planId" INTEGER NOT NULL,
     "code" TEXT NOT NULL,
+    "ordinal" INTEGER NOT NULL,
     "name" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
     "unit" TEXT NOT NULL,

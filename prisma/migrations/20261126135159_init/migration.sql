@@ -6,6 +6,7 @@ CREATE TABLE "Plan" (
     "endYear" INTEGER NOT NULL,
     "sourceHash" TEXT NOT NULL,
     "sourceName" TEXT NOT NULL,
+    "accountable" TEXT NOT NULL DEFAULT '[]',
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );
@@ -71,6 +72,7 @@ CREATE TABLE "Indicator" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "planId" INTEGER NOT NULL,
     "code" TEXT NOT NULL,
+    "ordinal" INTEGER NOT NULL,
     "name" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
     "unit" TEXT NOT NULL,

@@ -1,0 +1,19 @@
+import type { Command } from "../command.js";
+import { indicatorList, planExport, planImport, planShow } from "./plan.js";
+import { auditList, configCheck, dbMigrate } from "./system.js";
+import { bindCommand, bindingList, unbindCommand, unitList } from "./units.js";
+
+/** Every CLI command, in the order `duban --help` lists them. */
+export const COMMANDS: Command[] = [
+  planShow,
+  planImport,
+  planExport,
+  unitList,
+  indicatorList,
+  bindCommand,
+  unbindCommand,
+  bindingList,
+  auditList,
+  configCheck,
+  dbMigrate,
+];

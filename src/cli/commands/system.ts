@@ -1,0 +1,66 @@
+import { ConfigError, describeConfig, loadConfig } from "../../config/load-config.js";
+import { w } from "../../i18n/lang.js";
+import { listAudit } from "../../persistence/audit-repository.js";
+import { applyMigrations } from "../../persistence/migrations.js";
+import { migrationAdapterFactory } from "../../persistence/database.js";
+import { CliError, type Command } from "../command.js";
+
+export const configCheck: Command = {
+  name: ["config", "check"],
+  args: [],
+  summary: w("检查环境变量,显示将连接什么(密钥已遮盖)", "Validate the environment and show what it would connect to (secrets masked)"),
+  options: {},
+  async run(ctx) {
+    let config;
+    try {
+      config = loadConfig(ctx.env);
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        throw new CliError(
+          w(`配置有误:\n${e.problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`, `Bad configuration:\n${e.problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`),
+          { ok: false, problems: e.problems },
+        );
+      }
+      throw e;
+    }
+    const described = describeConfig(config);
+    ctx.print({ ok: true, config: described }, () => [
+      ctx.lang === "zh" ? "配置有效。将使用:" : "Configuration is valid. It would use:",
+      ...JSON.stringify(described, null, 2).split("\n"),
+    ]);
+    return 0;
+  },
+};
+
+export const dbMigrate: Command = {
+  name: ["db", "migrate"],
+  args: [],
+  summary: w("应用数据库迁移(无需下载任何引擎)", "Apply database migrations (no engine download needed)"),
+  options: {},
+  async run(ctx) {
+    const config = ctx.config();
+    const applied = await applyMigrations(migrationAdapterFactory(config.database.url), config.database.provider);
+    ctx.print({ provider: config.database.provider, applied }, () => [
+      applied.length
+        ? (ctx.lang === "zh" ? "已应用迁移:" : "Applied migrations: ") + applied.join(", ")
+        : ctx.lang === "zh" ? "数据库已是最新。" : "Database is up to date.",
+    ]);
+    return 0;
+  },
+};
+
+export const auditList: Command = {
+  name: ["audit", "list"],
+  args: [],
+  summary: w("查看审计日志(谁、何时、做了什么)", "Show the audit log: who did what, when"),
+  options: { limit: { type: "string" }, action: { type: "string" } },
+  async run(ctx) {
+    const { prisma } = await ctx.db();
+    const limit = ctx.values.limit ? Number(ctx.values.limit) : 50;
+    const rows = await listAudit(prisma, { limit, action: ctx.values.action as string | undefined });
+    ctx.print(rows, () =>
+      rows.map((r) => `${r.at.toISOString()} ${r.actor} ${r.action} ${r.subject} → ${r.result}${r.rawInput ? `  「${r.rawInput}」` : ""}`),
+    );
+    return 0;
+  },
+};
