@@ -27,10 +27,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const langFlag = argv.find((a, i) => argv[i - 1] === "--lang") ?? argv.find((a) => a.startsWith("--lang="))?.slice(7);
   const lang = pickLang(langFlag, io.env);
   const wantsJson = argv.includes("--json");
-  const command = matchCommand(argv);
+  const words = commandWords(argv);
+  const command = matchCommand(words, argv);
 
   if (!command) {
-    const words = argv.filter((a) => !a.startsWith("-"));
     const helpOnly = argv.length === 0 || (words.length === 0 && argv.some((a) => a === "--help" || a === "-h")) || words[0] === "help";
     if (helpOnly) {
       io.stdout(globalHelp(lang, words[1]));
@@ -111,8 +111,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function matchCommand(argv: string[]): Command | undefined {
-  const words = argv.filter((a) => !a.startsWith("-"));
+/** The words before the first option, minus a global option's value (--lang en). */
+function commandWords(argv: string[]): string[] {
+  return argv.filter((a, i) => !a.startsWith("-") && argv[i - 1] !== "--lang");
+}
+
+function matchCommand(words: string[], argv: string[]): Command | undefined {
   return [...COMMANDS]
     .sort((a, b) => b.name.length - a.name.length)
     .find((c) => c.name.every((n, i) => words[i] === n) && argv.slice(0, c.name.length).every((a, i) => a === c.name[i]));

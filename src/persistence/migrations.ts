@@ -75,9 +75,10 @@ export async function applyMigrations(
 export async function diffMigrationsToSchema(
   factory: SqlMigrationAwareDriverAdapterFactory,
   provider: Provider,
+  schema?: string,
 ): Promise<string> {
   const migrations = await loadMigrationList(provider);
-  const schema = await readFile(schemaPath(provider), "utf8");
+  schema ??= await readFile(schemaPath(provider), "utf8");
   const from =
     migrations.migrationDirectories.length === 0
       ? ({ tag: "empty" } as const)

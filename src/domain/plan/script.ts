@@ -18,24 +18,56 @@ let s2t: Convert | undefined;
  */
 const TRADITIONAL_FIXES: ReadonlyArray<readonly [string, string]> = [["蘭谿", "蘭溪"]];
 
-/** Traditional (any variant: OpenCC standard, Taiwan, Hong Kong) → Simplified (Mainland). */
-export function toSimplified(s: string): string {
-  if (s === "") return s;
+/**
+ * Unit and indicator names are short and repeat constantly; a conversion costs
+ * far more than a map lookup. Only short strings are cached, and the cache is
+ * bounded so a long-running bot cannot grow it without limit.
+ */
+const MEMO_MAX_LENGTH = 64;
+const MEMO_LIMIT = 5000;
+
+function memoised(convert: () => Convert): Convert {
+  const memo = new Map<string, string>();
+  return (s) => {
+    if (s.length > MEMO_MAX_LENGTH) return convert()(s);
+    let out = memo.get(s);
+    if (out === undefined) {
+      out = convert()(s);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(s, out);
+    }
+    return out;
+  };
+}
+
+const simplify = memoised(() => {
   // "tw" understands both Taiwan forms (臺, 為) and OpenCC standard forms (爲).
   t2s ??= OpenCC.Converter({ from: "tw", to: "cn" });
-  return t2s(s);
+  return t2s;
+});
+
+const traditionalise = memoised(() => {
+  s2t ??= OpenCC.Converter({ from: "cn", to: "tw" });
+  return (s: string) => {
+    let out = (s2t as Convert)(s);
+    for (const [wrong, right] of TRADITIONAL_FIXES) out = out.split(wrong).join(right);
+    return out;
+  };
+});
+
+/** Traditional (any variant: OpenCC standard, Taiwan, Hong Kong) → Simplified (Mainland). */
+export function toSimplified(s: string): string {
+  return s === "" ? s : simplify(s);
 }
 
 /** Simplified → Traditional (Taiwan forms, which the bundled zh-Hant document uses: 為, 臺). */
 export function toTraditional(s: string): string {
-  if (s === "") return s;
-  s2t ??= OpenCC.Converter({ from: "cn", to: "tw" });
-  let out = s2t(s);
-  for (const [wrong, right] of TRADITIONAL_FIXES) out = out.split(wrong).join(right);
-  return out;
+  return s === "" ? s : traditionalise(s);
 }
 
-const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
+function isCjk(code: number): boolean {
+  return (code >= 0x3400 && code <= 0x9fff) || (code >= 0xf900 && code <= 0xfaff);
+}
 
 /**
  * Which script a text is in: "hant" when converting it to Simplified changes a
@@ -43,20 +75,18 @@ const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
  * Simplified document (a pasted unit name) does not make it "hant".
  */
 export function detectScript(original: string, simplified: string = toSimplified(original)): "hans" | "hant" {
-  const a = Array.from(original);
-  const b = Array.from(simplified);
+  // OpenCC conversions are character-for-character for CJK text (all in the
+  // BMP ranges below), so UTF-16 positions line up; a length difference, if
+  // any, counts as changes.
   let cjk = 0;
-  let changed = 0;
-  const n = Math.min(a.length, b.length);
+  let changed = Math.abs(original.length - simplified.length);
+  const n = Math.min(original.length, simplified.length);
   for (let i = 0; i < n; i++) {
-    const ch = a[i] as string;
-    if (!CJK.test(ch)) continue;
+    const c = original.charCodeAt(i);
+    if (!isCjk(c)) continue;
     cjk++;
-    if (ch !== b[i]) changed++;
+    if (c !== simplified.charCodeAt(i)) changed++;
   }
-  // OpenCC conversions are character-for-character for CJK text; if lengths
-  // differ anyway, count the difference as changes.
-  changed += Math.abs(a.length - b.length);
   if (cjk === 0) return "hans";
   return changed >= 3 && changed / cjk >= 0.01 ? "hant" : "hans";
 }

@@ -100,12 +100,23 @@ function unique<T>(xs: T[]): T[] {
   return Array.from(new Set(xs));
 }
 
-/** Builds a registry entry from a raw name as written in a clause. */
+/** Unit names repeat a lot (市经信局 is in 30 clauses); conversion is the costly part. */
+const unitCache = new Map<string, PlanUnit>();
+const UNIT_CACHE_LIMIT = 2000;
+
+/** Builds a registry entry from a raw name as written in a clause. Returns a fresh object. */
 export function makeUnit(raw: string): PlanUnit {
-  const { name } = normaliseUnitName(raw);
-  const kind = classifyUnit(name);
-  const canonical = kind === "county" || kind === "zone" ? canonicalBody(name) : name;
-  return { name: canonical, kind, aliases: generateAliases(canonical, kind) };
+  let unit = unitCache.get(raw);
+  if (!unit) {
+    const { name } = normaliseUnitName(raw);
+    const kind = classifyUnit(name);
+    const canonical = kind === "county" || kind === "zone" ? canonicalBody(name) : name;
+    unit = { name: canonical, kind, aliases: generateAliases(canonical, kind) };
+    // Bounded so that a long-running process fed odd documents cannot grow it forever.
+    if (unitCache.size >= UNIT_CACHE_LIMIT) unitCache.clear();
+    unitCache.set(raw, unit);
+  }
+  return { ...unit, aliases: [...unit.aliases] };
 }
 
 /** 义乌市政府 → 义乌市; 金华开发区管委会 → 金华开发区 (the zone is named without 管委会). */
