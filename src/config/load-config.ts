@@ -56,28 +56,33 @@ export const envSchema = z
     DINGTALK_CLIENT_SECRET: optionalSecret,
     DINGTALK_ROBOT_CODE: optionalSecret,
     DINGTALK_API_URL: optionalUrl,
-  })
-  .superRefine((e, ctx) => {
-    // A half-configured platform is a mistake worth stopping for, not a silent fallback to local chat.
-    if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["SLACK_SIGNING_SECRET"],
-        message: "is required with SLACK_BOT_TOKEN (HTTP mode), unless SLACK_APP_TOKEN is set (Socket Mode)",
-      });
-    }
-    if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
-      ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "is required when other SLACK_* variables are set" });
-    }
-    const ding = [e.DINGTALK_CLIENT_ID, e.DINGTALK_CLIENT_SECRET];
-    if (ding.some(Boolean) && !ding.every(Boolean)) {
-      ctx.addIssue({
-        code: "custom",
-        path: [e.DINGTALK_CLIENT_ID ? "DINGTALK_CLIENT_SECRET" : "DINGTALK_CLIENT_ID"],
-        message: "DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are needed together",
-      });
-    }
   });
+
+/**
+ * Checks across variables. Run on the raw strings, beside the schema, so that a
+ * bad PORT does not hide a half-configured Slack: every problem is named at once.
+ */
+function crossCheck(env: Record<string, string | undefined>): { variable: string; message: string }[] {
+  const has = (k: string) => Boolean(env[k]?.trim());
+  const out: { variable: string; message: string }[] = [];
+  // A half-configured platform is a mistake worth stopping for, not a silent fallback to local chat.
+  if (has("SLACK_BOT_TOKEN") && !has("SLACK_SIGNING_SECRET") && !has("SLACK_APP_TOKEN")) {
+    out.push({
+      variable: "SLACK_SIGNING_SECRET",
+      message: "is required with SLACK_BOT_TOKEN (HTTP mode), unless SLACK_APP_TOKEN is set (Socket Mode)",
+    });
+  }
+  if (!has("SLACK_BOT_TOKEN") && (has("SLACK_SIGNING_SECRET") || has("SLACK_APP_TOKEN"))) {
+    out.push({ variable: "SLACK_BOT_TOKEN", message: "is required when other SLACK_* variables are set" });
+  }
+  if (has("DINGTALK_CLIENT_ID") !== has("DINGTALK_CLIENT_SECRET")) {
+    out.push({
+      variable: has("DINGTALK_CLIENT_ID") ? "DINGTALK_CLIENT_SECRET" : "DINGTALK_CLIENT_ID",
+      message: "DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are needed together",
+    });
+  }
+  return out;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -103,11 +108,11 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "environment"), message: i.message })),
-    );
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "environment"), message: i.message }))),
+    ...crossCheck(env),
+  ];
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     database: { url: e.DATABASE_URL, provider: e.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql" },
