@@ -51,6 +51,7 @@ export function readPlanSource(bytes: Uint8Array, fileName: string, opts: ReadOp
   } catch {
     return { ok: false, code: "binary", detail: "the file is not UTF-8 text" };
   }
+  // eslint-disable-next-line no-control-regex -- detecting control bytes is the point
   if (/[\u0000-\u0008\u000E-\u001F]/.test(text)) {
     return { ok: false, code: "binary", detail: "the file contains control bytes: it is not a text document" };
   }

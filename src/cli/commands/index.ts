@@ -1,6 +1,7 @@
 import type { Command } from "../command.js";
 import { indicatorList, planExport, planImport, planShow } from "./plan.js";
 import { auditList, configCheck, dbMigrate } from "./system.js";
+import { periodClose, periodOpen, reportList, reportShow } from "./reports.js";
 import { bindCommand, bindingList, unbindCommand, unitList } from "./units.js";
 
 /** Every CLI command, in the order `duban --help` lists them. */
@@ -13,6 +14,10 @@ export const COMMANDS: Command[] = [
   bindCommand,
   unbindCommand,
   bindingList,
+  reportList,
+  reportShow,
+  periodClose,
+  periodOpen,
   auditList,
   configCheck,
   dbMigrate,

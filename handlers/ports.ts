@@ -1,0 +1,92 @@
+import type { IndicatorRef, Period } from "../src/domain/report/types.js";
+import type { Lang, PlatformName } from "./types.js";
+
+/**
+ * What the handlers need from storage, as an interface: the handlers stay free of
+ * Prisma (src/services/store.ts implements it over the database; tests may fake it).
+ */
+
+export interface OwedIndicator extends IndicatorRef {
+  target: number;
+  /** This unit's share of the target (counties), when the target is split. */
+  share?: number;
+  /** The work item the unit leads that carries the indicator. */
+  workItemRef?: string;
+}
+
+export interface Obligations {
+  workItems: { ref: string; task: string; taskTitle: string; text: string; indicatorIds: number[] }[];
+  indicators: OwedIndicator[];
+}
+
+export interface UnitRow {
+  id: number;
+  name: string;
+  kind: string;
+}
+
+export interface StoredValue {
+  value: number;
+  raw: string;
+  period: number;
+}
+
+export interface SubmitRequest {
+  unitId: number;
+  period: number;
+  mode: "report" | "correct";
+  identityId: number | null;
+  platform: string;
+  rawInput: string;
+  reason: string | null;
+  narrative: { progress?: string; problems?: string; nextSteps?: string };
+  values: { indicatorId: number; value: number; raw: string }[];
+}
+
+export interface SubmitOutcome {
+  revision: number;
+  values: Map<number, { value: number; raw: string; changedFrom?: number }>;
+  narrative: { progress: string | null; problems: string | null; nextSteps: string | null };
+}
+
+export interface CurrentReport {
+  revision: number;
+  updatedAt: Date;
+  values: Map<number, { value: number; raw: string }>;
+  narrative: { progress: string | null; problems: string | null; nextSteps: string | null };
+}
+
+export interface Actor {
+  identityId: number | null;
+  platform: PlatformName;
+  tenant: string;
+  userId: string;
+  lang: Lang;
+  /** Units this user reports for (liaison bindings). */
+  liaisonOf: UnitRow[];
+  isAdmin: boolean;
+  isTaskforce: boolean;
+}
+
+export interface Store {
+  planId: number;
+  obligations(unitId: number): Promise<Obligations>;
+  latestValues(unitId: number, indicatorIds: number[], atOrBefore: number): Promise<Map<number, StoredValue>>;
+  periodStatus(period: number): Promise<"open" | "closed">;
+  currentReport(unitId: number, period: number): Promise<CurrentReport | null>;
+  /** Throws NothingToCorrectError when correcting a report that does not exist. */
+  submit(req: SubmitRequest): Promise<SubmitOutcome>;
+  resolveUnit(name: string): Promise<UnitRow | null>;
+  suggestUnits(name: string): Promise<string[]>;
+  bind(who: { platform: PlatformName; tenant: string; userId: string }, unitId: number, role: "liaison" | "taskforce" | "admin", by: string): Promise<{ created: boolean }>;
+  unbind(who: { platform: PlatformName; tenant: string; userId: string }, opts: { unitId?: number }): Promise<number>;
+  audit(entry: { actor: string; platform: string; action: string; subject: string; rawInput?: string | null; result: "ok" | "rejected" | "error"; details?: Record<string, unknown> }): Promise<void>;
+}
+
+/** Time as the handlers see it: injected, so tests control it. */
+export interface Clock {
+  now(): Date;
+  timeZone: string;
+  /** The period open for reporting now (default: the month before the current one). */
+  openPeriod(): Period;
+}

@@ -1,0 +1,25 @@
+import type { Problem, Period } from "../src/domain/report/types.js";
+import { exampleReport } from "../src/domain/report/example.js";
+import { problemIndicatorCode, problemText } from "../src/i18n/report-words.js";
+import type { OwedIndicator } from "./ports.js";
+import type { Lang, Reply } from "./types.js";
+
+/** One reply naming every problem, with a correct example built from the user's own indicators. */
+export function problemsReply(problems: Problem[], lang: Lang, owed: OwedIndicator[], period: Period, mode: "report" | "correct" = "report"): Reply {
+  const fieldErrors: Record<string, string> = {};
+  for (const p of problems) {
+    const code = problemIndicatorCode(p) ?? (p.code === "missing_reason" ? "reason" : p.code.startsWith("period") || p.code === "bad_period" ? "period" : undefined);
+    if (code && !fieldErrors[code]) fieldErrors[code] = problemText(p, lang);
+  }
+  return {
+    status: "error",
+    title: lang === "zh" ? `没有保存:有 ${problems.length} 处问题` : `Not saved: ${problems.length} problem(s)`,
+    lines: problems.map((p) => `- ${problemText(p, lang)}`),
+    example: owed.length ? exampleReport(owed, period, { mode, lang }) : undefined,
+    fieldErrors,
+  };
+}
+
+export function fmtNumber(n: number): string {
+  return Number.isInteger(n) ? n.toLocaleString("en-US") : String(Number(n.toPrecision(10)));
+}

@@ -1,0 +1,252 @@
+import { handleBind } from "../../handlers/bind.js";
+import type { HandlerContext } from "../../handlers/context.js";
+import { handleHelp } from "../../handlers/help.js";
+import type { Actor, Clock, Obligations, Store, UnitRow } from "../../handlers/ports.js";
+import { handleReport } from "../../handlers/report.js";
+import { problemsReply } from "../../handlers/reply-helpers.js";
+import { handleStatus } from "../../handlers/status.js";
+import { handleTasks } from "../../handlers/tasks.js";
+import type { Bot, Incoming, Lang, Reply, ReportForm, ReportFormSubmission } from "../../handlers/types.js";
+import { toSimplified } from "../domain/plan/script.js";
+import { parseCommand } from "../domain/report/parse-command.js";
+import { parsePeriod } from "../domain/report/parse-period.js";
+import { parseQuantity } from "../domain/report/parse-quantity.js";
+import { formatPeriod, periodKey, type Period, type Problem, type ReportValue } from "../domain/report/types.js";
+import { periodLabel, periodLabelFromKey } from "../i18n/report-words.js";
+import type { Logger } from "../logging/logger.js";
+import { bindingsOf } from "../persistence/binding-repository.js";
+import type { Db } from "../persistence/database.js";
+import { claimInbound, completeInbound, releaseInbound } from "../persistence/report-repository.js";
+
+export interface BotDeps {
+  db: Db;
+  store: Store;
+  clock: Clock;
+  logger?: Logger;
+}
+
+const COMMAND_WORD = /^\s*([a-z]+)/i;
+
+/**
+ * The platform-neutral core every adapter calls: exactly-once per delivery, who
+ * the user is, parse, dispatch to a handler, remember the reply.
+ */
+export function createBot(deps: BotDeps): Bot {
+  const { db, store, clock } = deps;
+
+  async function resolveActor(who: Pick<Incoming, "platform" | "tenant" | "userId" | "lang" | "text">): Promise<Actor> {
+    const bindings = await bindingsOf(db, { platform: who.platform, tenant: who.tenant, userId: who.userId });
+    const lang: Lang = who.lang ?? (who.text && COMMAND_WORD.test(who.text) ? "en" : "zh");
+    const liaison = new Map<number, UnitRow>();
+    for (const b of bindings) if (b.role === "liaison") liaison.set(b.unitId, { id: b.unit.id, name: b.unit.name, kind: b.unit.kind });
+    return {
+      identityId: bindings[0]?.identityId ?? null,
+      platform: who.platform,
+      tenant: who.tenant,
+      userId: who.userId,
+      lang,
+      liaisonOf: [...liaison.values()],
+      isAdmin: bindings.some((b) => b.role === "admin"),
+      isTaskforce: bindings.some((b) => b.role === "taskforce"),
+    };
+  }
+
+  function notRegistered(actor: Actor): Reply {
+    const zh = actor.lang === "zh";
+    const id = `${actor.platform} ${actor.userId}${actor.tenant ? ` (${actor.tenant})` : ""}`;
+    return {
+      status: "denied",
+      title: zh ? "您还没有登记为任何单位的联络员" : "You are not registered as any unit's liaison",
+      lines: [zh ? `请把您的用户ID发给管理员,由管理员绑定到您的单位:${id}` : `Give your admin your user id, to be bound to your unit: ${id}`],
+      example: zh ? `绑定 ${actor.userId} <单位> 联络员` : `bind ${actor.userId} <unit> liaison`,
+    };
+  }
+
+  /** A liaison of several units picks one by starting the message with its name. */
+  async function pickUnit(actor: Actor, text: string | undefined, named?: string): Promise<{ unit?: UnitRow; rest: string | undefined }> {
+    if (named) {
+      const u = await store.resolveUnit(named);
+      return { unit: actor.liaisonOf.find((x) => x.id === u?.id), rest: text };
+    }
+    if (text && actor.liaisonOf.length > 1) {
+      const first = toSimplified(text.trim()).split(/\s+/)[0] ?? "";
+      const u = first ? await store.resolveUnit(first) : null;
+      const mine = actor.liaisonOf.find((x) => x.id === u?.id);
+      if (mine) return { unit: mine, rest: text.trim().slice(first.length) };
+    }
+    return { unit: actor.liaisonOf[0], rest: text };
+  }
+
+  function ctxFor(incoming: Incoming, actor: Actor, unit?: UnitRow, obligations?: Obligations): HandlerContext {
+    return { incoming, actor, lang: actor.lang, store, clock, unit, obligations };
+  }
+
+  async function processText(incoming: Incoming, actor: Actor): Promise<Reply> {
+    const { unit, rest } = await pickUnit(actor, incoming.text);
+    const obligations = unit ? await store.obligations(unit.id) : undefined;
+    const text = rest ?? "";
+    const parsed = parseCommand(text, {
+      indicators: obligations?.indicators ?? [],
+      now: clock.now(),
+      timeZone: clock.timeZone,
+      openPeriod: clock.openPeriod(),
+    });
+    const ctx = ctxFor(incoming, actor, unit, obligations);
+    if (!parsed.ok) {
+      const type = parsed.partial?.type;
+      if (!unit && (type === "report" || type === "correct" || type === "status" || type === "tasks")) return notRegistered(actor);
+      const period = parsed.partial && "period" in parsed.partial ? parsed.partial.period : clock.openPeriod();
+      const reply = problemsReply(parsed.problems, actor.lang, obligations?.indicators ?? [], period, type === "correct" ? "correct" : "report");
+      if (type === "report" || type === "correct") {
+        await store.audit({
+          actor: `${actor.platform}:${actor.tenant}:${actor.userId}`,
+          platform: actor.platform,
+          action: type === "correct" ? "report.correct" : "report.submit",
+          subject: unit ? unit.name : "-",
+          rawInput: incoming.text ?? "",
+          result: "rejected",
+          details: { problems: parsed.problems.map((p) => p.code) },
+        });
+      }
+      return reply;
+    }
+    const cmd = parsed.command;
+    switch (cmd.type) {
+      case "help":
+        return handleHelp(ctx);
+      case "bind":
+      case "unbind":
+        return handleBind(cmd, ctx, incoming.text ?? "");
+      case "report":
+      case "correct":
+        return unit ? handleReport(cmd, ctx, incoming.text ?? "") : notRegistered(actor);
+      case "status":
+        return unit ? handleStatus(cmd.period, ctx) : notRegistered(actor);
+      case "tasks":
+        return unit ? handleTasks(cmd.period, ctx) : notRegistered(actor);
+      case "unknown":
+        return handleHelp(ctx);
+    }
+  }
+
+  async function processForm(incoming: Incoming, actor: Actor, form: ReportFormSubmission): Promise<Reply> {
+    const { unit } = await pickUnit(actor, undefined, form.unit);
+    if (!unit) return notRegistered(actor);
+    const obligations = await store.obligations(unit.id);
+    const ctx = ctxFor(incoming, actor, unit, obligations);
+    const problems: Problem[] = [];
+    let period: Period = clock.openPeriod();
+    if (form.period?.trim()) {
+      const p = parsePeriod(form.period, { now: clock.now(), timeZone: clock.timeZone, openPeriod: clock.openPeriod() });
+      if (p.ok) period = p.period;
+      else problems.push(p.problem);
+    }
+    const byCode = new Map(obligations.indicators.map((i) => [i.code.toLowerCase(), i]));
+    const values: ReportValue[] = [];
+    for (const [code, raw] of Object.entries(form.values)) {
+      if (!raw.trim()) continue; // an empty field means "not reported", not zero
+      const indicator = byCode.get(code.toLowerCase());
+      if (!indicator) {
+        problems.push({ code: "unknown_indicator", raw: code, suggestions: [] });
+        continue;
+      }
+      const brief = { indicatorId: indicator.id, code: indicator.code, name: indicator.name, unit: indicator.unit };
+      const q = parseQuantity(raw, indicator);
+      if (q.ok) values.push({ indicatorId: indicator.id, code: indicator.code, value: q.value, raw: raw.trim() });
+      else if (q.code === "bad_number") problems.push({ code: "bad_number", raw, indicator: brief });
+      else if (q.code === "missing_unit") problems.push({ code: "missing_unit", raw, indicator: brief, expectedUnit: q.expectedUnit });
+      else problems.push({ code: "wrong_unit", raw, indicator: brief, expectedUnit: q.expectedUnit, givenUnit: q.givenUnit });
+    }
+    const narrative = { progress: blank(form.progress), problems: blank(form.problems), nextSteps: blank(form.nextSteps) };
+    if (form.mode === "correct" && !blank(form.reason)) problems.push({ code: "missing_reason" });
+    if (!values.length && !narrative.progress && !narrative.problems && !narrative.nextSteps) problems.push({ code: "empty_report" });
+    const raw = `[form] ${JSON.stringify(form)}`;
+    if (problems.length) {
+      await store.audit({ actor: `${actor.platform}:${actor.tenant}:${actor.userId}`, platform: actor.platform, action: form.mode === "correct" ? "report.correct" : "report.submit", subject: `${unit.name}/${periodKey(period)}`, rawInput: raw, result: "rejected", details: { problems: problems.map((p) => p.code) } });
+      return problemsReply(problems, actor.lang, obligations.indicators, period, form.mode);
+    }
+    const cmd =
+      form.mode === "correct"
+        ? { type: "correct" as const, period, periodExplicit: true, values, narrative, reason: blank(form.reason)! }
+        : { type: "report" as const, period, periodExplicit: true, values, narrative };
+    return handleReport(cmd, ctx, raw);
+  }
+
+  return {
+    async handle(incoming) {
+      const key = incoming.eventKey;
+      if (key) {
+        const claim = await claimInbound(db, key);
+        if (!claim.claimed) {
+          if (claim.reply) return { ...(JSON.parse(claim.reply) as Reply), duplicate: true };
+          const zh = (incoming.lang ?? "zh") === "zh";
+          return { status: "info", title: zh ? "正在处理上一条相同的消息" : "Still handling the same message", lines: [], duplicate: true };
+        }
+      }
+      let reply: Reply;
+      try {
+        const actor = await resolveActor(incoming);
+        reply = incoming.form ? await processForm(incoming, actor, incoming.form) : await processText(incoming, actor);
+      } catch (e) {
+        deps.logger?.error({ err: e, platform: incoming.platform, user: incoming.userId }, "handling failed");
+        if (key) await releaseInbound(db, key).catch(() => {});
+        const zh = (incoming.lang ?? "zh") === "zh";
+        return {
+          status: "error",
+          title: zh ? "系统出错,这次没有保存,请稍后重发" : "Something went wrong; nothing was saved, please send it again",
+          lines: [],
+        };
+      }
+      if (key) await completeInbound(db, key, reply);
+      return reply;
+    },
+
+    async openForm(who, opts = {}) {
+      const actor = await resolveActor(who);
+      const { unit } = await pickUnit(actor, undefined, opts.unit);
+      if (!unit) return notRegistered(actor);
+      let period = clock.openPeriod();
+      if (opts.period) {
+        const p = parsePeriod(opts.period, { now: clock.now(), timeZone: clock.timeZone, openPeriod: period });
+        if (p.ok) period = p.period;
+      }
+      const obligations = await store.obligations(unit.id);
+      const key = periodKey(period);
+      const current = await store.currentReport(unit.id, key);
+      const before = await store.latestValues(unit.id, obligations.indicators.map((i) => i.id), key - 1);
+      const zh = actor.lang === "zh";
+      const mode = opts.mode ?? (current ? "correct" : "report");
+      const form: ReportForm = {
+        mode,
+        unit: { id: unit.id, name: unit.name },
+        period: { key: formatPeriod(period), label: periodLabel(period, actor.lang) },
+        indicators: obligations.indicators.map((i) => {
+          const now = current?.values.get(i.id);
+          const last = before.get(i.id);
+          return {
+            code: i.code,
+            name: i.name,
+            unit: i.unit,
+            kind: i.kind,
+            last: last ? `${last.raw} (${periodLabelFromKey(last.period, actor.lang)})` : undefined,
+            value: now?.raw,
+          };
+        }),
+        narrative: {
+          progress: current?.narrative.progress ?? undefined,
+          problems: current?.narrative.problems ?? undefined,
+          nextSteps: current?.narrative.nextSteps ?? undefined,
+        },
+        labels: zh
+          ? { title: `${unit.name} ${periodLabel(period, "zh")} 填报`, submit: "提交", progress: "进展情况", problems: "存在问题", nextSteps: "下步计划", reason: "修改原因", period: "月份" }
+          : { title: `${unit.name}: report for ${periodLabel(period, "en")}`, submit: "Submit", progress: "Progress", problems: "Problems", nextSteps: "Next steps", reason: "Reason for the correction", period: "Month" },
+      };
+      return form;
+    },
+  };
+}
+
+function blank(s: string | undefined): string | undefined {
+  const t = s?.trim();
+  return t ? t : undefined;
+}

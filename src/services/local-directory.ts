@@ -1,0 +1,32 @@
+import type { LocalDirectory } from "../../handlers/types.js";
+import { bind } from "../persistence/binding-repository.js";
+import type { Db } from "../persistence/database.js";
+import { reportingUnits } from "../persistence/obligation-repository.js";
+import { resolveUnit } from "../persistence/unit-repository.js";
+
+/**
+ * Who one can be in the local chat. Local identities are named after the role
+ * and unit ("liaison@义乌市") and bound on first use: the local chat is a
+ * single-user sandbox with no admin to ask.
+ */
+export function createLocalDirectory(db: Db, planId: number): LocalDirectory {
+  return {
+    async units() {
+      const reporting = await reportingUnits(db, planId);
+      const order = { department: 0, county: 1, zone: 2, placeholder: 3 } as Record<string, number>;
+      const all = await db.unit.findMany({ where: { kind: { in: ["county", "zone"] } }, orderBy: { id: "asc" } });
+      const seen = new Set<number>();
+      return [...reporting, ...all]
+        .filter((u) => (seen.has(u.id) ? false : (seen.add(u.id), true)))
+        .sort((a, b) => (order[a.kind] ?? 9) - (order[b.kind] ?? 9) || a.id - b.id)
+        .map((u) => ({ name: u.name, kind: u.kind }));
+    },
+    async ensureIdentity(role, unitName) {
+      const unit = await resolveUnit(db, unitName);
+      if (!unit) throw new Error(`unknown unit ${unitName}`);
+      const userId = `${role}@${unit.name}`;
+      await bind(db, { platform: "local", tenant: "", userId }, unit.id, role, "local-chat");
+      return userId;
+    },
+  };
+}
