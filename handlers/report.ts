@@ -31,7 +31,10 @@ export async function handleReport(cmd: ReportCommand | CorrectCommand, ctx: Han
     previous: new Map([...previous].map(([id, v]) => [id, { value: v.value, period: periodFromKey(v.period) }])),
     periodStatus: status,
     period,
-  });
+  })
+    // A total that really fell is recorded through 修改 with a reason: the reason is
+    // the explanation the plausibility check asks for.
+    .filter((p) => !(cmd.type === "correct" && p.code === "cumulative_decreased" && p.rule === "below_previous"));
   if (problems.length) {
     await audit(ctx, cmd, rawInput, "rejected", { problems: problems.map((p) => p.code) });
     return problemsReply(problems, lang, owed, period, cmd.type);

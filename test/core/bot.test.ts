@@ -79,6 +79,16 @@ describe.each(PROVIDERS)("the core bot on %s", (provider) => {
     expect(await f.db.prisma.indicatorValue.count({ where: { current: true } })).toBe(2);
   });
 
+  it("GIVEN a total that really fell THEN 上报 is refused but 修改 with a reason records it", async () => {
+    const refused = await f.say("U_JXJ", "上报 2026年11月 在役机器人总量 1.9万台");
+    expect(refused.status).toBe("error");
+    // November is the current month: reportable, not in the future.
+    const first = await f.say("U_JXJ", "上报 2026年11月 新增工业机器人 10台");
+    expect(first.status, first.lines.join()).toBe("ok");
+    const ok = await f.say("U_JXJ", "修改 2026年11月 在役机器人总量 1.9万台 原因:部分设备报废");
+    expect(ok.status, ok.lines.join()).toBe("ok");
+  });
+
   it("GIVEN the same delivery twice (a retry) THEN it is handled once and the second answer is the stored one", async () => {
     const before = await revisions();
     const a = await f.say("U_JXJ", "上报 组织实施省级千亿技术改造项目 40项", { eventKey: "slack:trigger:abc" });
