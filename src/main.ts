@@ -4,6 +4,12 @@ import { sendJson, startHttpServer } from "./http/http-server.js";
 import { createLogger } from "./logging/logger.js";
 import { openDatabase } from "./persistence/database.js";
 import { seedBundledPlan } from "./services/seed-bundled-plan.js";
+import { createSlackAdapter, type SlackAdapter } from "./adapters/slack/slack-adapter.js";
+import { createDingTalkAdapter } from "./adapters/dingtalk/index.js";
+import { findPlan } from "./persistence/plan-repository.js";
+import { createBot } from "./services/bot.js";
+import { systemClock } from "./services/clock.js";
+import { createStore } from "./services/store.js";
 
 /**
  * Composition root: read the config, open (and migrate) the database, seed the
@@ -48,6 +54,11 @@ export async function main(env: Record<string, string | undefined> = process.env
     log.error({ error: seed.error.code, detail: seed.error.detail }, "could not import the plan file");
   }
 
+  const plan = await findPlan(database.prisma);
+  if (!plan) throw new Error("no plan in the database: import one with `duban plan import <file>`");
+  const clock = systemClock(config.tz);
+  const bot = createBot({ db: database.prisma, store: createStore(database.prisma, plan.id), clock, logger: log });
+
   const startedAt = Date.now();
   const platforms = { slack: false, dingtalk: false, local: !config.slack && !config.dingtalk };
   const http = await startHttpServer(config.port, [
@@ -61,10 +72,28 @@ export async function main(env: Record<string, string | undefined> = process.env
   http.server.on("routeError", (e) => log.error({ err: e }, "request failed"));
   log.info({ port: http.port }, `listening: http://127.0.0.1:${http.port}/healthz`);
 
-  if (!config.slack) {
+  let slack: SlackAdapter | undefined;
+  if (config.slack) {
+    slack = createSlackAdapter({ config: config.slack, bot, logger: log, http });
+    await slack.start(); // a bad token fails the start here (auth.test)
+    platforms.slack = true;
+    log.info({ mode: slack.mode }, slack.mode === "http" ? "Slack connected: POST /slack/events" : "Slack connected (Socket Mode)");
+  } else {
     log.info("Slack not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode); see README");
   }
-  if (!config.dingtalk) {
+  let dingtalk: ReturnType<typeof createDingTalkAdapter> | undefined;
+  if (config.dingtalk) {
+    dingtalk = createDingTalkAdapter({
+      config: config.dingtalk,
+      bot,
+      logger: log,
+      cardTemplateId: config.dingtalk.cardTemplateId,
+      lang: config.lang,
+    });
+    await dingtalk.start(); // bad credentials fail the start here
+    platforms.dingtalk = true;
+    log.info("DingTalk connected (Stream mode)");
+  } else {
     log.info("DingTalk not configured: set DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET and DINGTALK_ROBOT_CODE; see README");
   }
 
@@ -73,6 +102,9 @@ export async function main(env: Record<string, string | undefined> = process.env
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
+    // Adapters first: stop taking messages, let answers in flight go out.
+    await slack?.stop();
+    await dingtalk?.stop();
     await http.close();
     await database.close();
     log.info("stopped");
@@ -81,7 +113,7 @@ export async function main(env: Record<string, string | undefined> = process.env
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
-  return { http, database, stop };
+  return { http, database, bot, stop };
 }
 
 // Started directly (npm start), not imported by a test.

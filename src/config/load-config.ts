@@ -56,6 +56,7 @@ export const envSchema = z
     DINGTALK_CLIENT_SECRET: optionalSecret,
     DINGTALK_ROBOT_CODE: optionalSecret,
     DINGTALK_API_URL: optionalUrl,
+    DINGTALK_CARD_TEMPLATE_ID: optionalSecret,
   });
 
 /**
@@ -96,7 +97,7 @@ export interface Config {
   slack:
     | { mode: "http" | "socket"; botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string }
     | undefined;
-  dingtalk: { clientId: string; clientSecret: string; robotCode?: string; apiUrl?: string } | undefined;
+  dingtalk: { clientId: string; clientSecret: string; robotCode?: string; apiUrl?: string; cardTemplateId?: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -137,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             clientSecret: e.DINGTALK_CLIENT_SECRET,
             robotCode: e.DINGTALK_ROBOT_CODE,
             apiUrl: e.DINGTALK_API_URL,
+            cardTemplateId: e.DINGTALK_CARD_TEMPLATE_ID,
           }
         : undefined,
   };
@@ -174,6 +176,7 @@ export function describeConfig(c: Config): Record<string, unknown> {
           clientSecret: mask(c.dingtalk.clientSecret),
           robotCode: c.dingtalk.robotCode,
           apiUrl: c.dingtalk.apiUrl ?? "https://api.dingtalk.com",
+          cardTemplateId: c.dingtalk.cardTemplateId ?? "(not set: forms are sent as text)",
         }
       : "not configured",
   };
