@@ -1,0 +1,147 @@
+import type { Clock } from "../handlers/ports.js";
+import type { Bot } from "../handlers/types.js";
+import { createDingTalkAdapter } from "./adapters/dingtalk/index.js";
+import { createLocalChat, type LocalChat } from "./adapters/local/index.js";
+import { createLocalDirectory } from "./services/local-directory.js";
+import { createSlackAdapter, type SlackAdapter } from "./adapters/slack/slack-adapter.js";
+import type { Config } from "./config/load-config.js";
+import { checkHealth } from "./http/health.js";
+import { sendJson, startHttpServer, type HttpServer } from "./http/http-server.js";
+import type { Logger } from "./logging/logger.js";
+import { openDatabase, type Database } from "./persistence/database.js";
+import { findPlan } from "./persistence/plan-repository.js";
+import { createBot } from "./services/bot.js";
+import { systemClock } from "./services/clock.js";
+import { seedBundledPlan } from "./services/seed-bundled-plan.js";
+import { createStore } from "./services/store.js";
+
+export interface App {
+  http: HttpServer;
+  database: Database;
+  bot: Bot;
+  planId: number;
+  platforms: { slack: boolean; dingtalk: boolean; local: boolean };
+  slack?: SlackAdapter;
+  dingtalk?: ReturnType<typeof createDingTalkAdapter>;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  log: Logger;
+  /** Tests pass a fixed clock. */
+  clock?: Clock;
+  /** Where the HTTP server binds; tests use 127.0.0.1. */
+  host?: string;
+  /** Called when the user quits the terminal chat (/quit, Ctrl+C). */
+  onQuit?: () => void;
+  /** Local chat streams (tests); default process.stdin/stdout, terminal chat only on a TTY. */
+  stdin?: NodeJS.ReadableStream;
+  stdout?: NodeJS.WritableStream;
+}
+
+/**
+ * Everything `npm start` runs, without the process concerns (env, signals):
+ * open and migrate the database, seed the bundled plan on first start, build the
+ * core, serve /healthz, and start the platform adapters that are configured.
+ */
+export async function startApp({ config, log, clock, host, onQuit, stdin, stdout }: AppOptions): Promise<App> {
+  const database = await openDatabase(config.database.url, { migrate: true, log: (line) => log.info(line) });
+  log.info({ provider: database.provider }, "database ready (migrations applied)");
+
+  const seed = await seedBundledPlan(database.prisma, config.planFile);
+  if (seed.seeded) {
+    const o = seed.outcome;
+    log.info({ plan: o.code, indicators: o.data.indicators.length, unplaced: o.unplaced.length }, "first start: imported the bundled plan (duban plan show to see it)");
+  } else if ("existing" in seed) {
+    log.info({ plan: seed.existing }, "plan loaded");
+  } else {
+    log.error({ error: seed.error.code, detail: seed.error.detail }, "could not import the plan file");
+  }
+  const plan = await findPlan(database.prisma);
+  if (!plan) {
+    await database.close();
+    throw new Error("no plan in the database: import one with `duban plan import <file>`");
+  }
+
+  const bot = createBot({
+    db: database.prisma,
+    store: createStore(database.prisma, plan.id),
+    clock: clock ?? systemClock(config.tz),
+    logger: log,
+  });
+
+  const startedAt = Date.now();
+  const platforms = { slack: false, dingtalk: false, local: !config.slack && !config.dingtalk };
+  const http = await startHttpServer(
+    config.port,
+    [
+      async (req, res) => {
+        if (req.method !== "GET" || req.url?.split("?")[0] !== "/healthz") return false;
+        const report = await checkHealth({ db: database.prisma, provider: database.provider, platforms: () => platforms, startedAt });
+        sendJson(res, report.database === "ok" ? 200 : 503, report);
+        return true;
+      },
+    ],
+    host,
+  );
+  http.server.on("routeError", (e) => log.error({ err: e }, "request failed"));
+  log.info({ port: http.port }, `listening: http://127.0.0.1:${http.port}/healthz`);
+
+  let slack: SlackAdapter | undefined;
+  let dingtalk: ReturnType<typeof createDingTalkAdapter> | undefined;
+  const stopAdapters = async () => {
+    // Adapters first: stop taking messages, let answers in flight go out.
+    await slack?.stop();
+    await dingtalk?.stop();
+  };
+  try {
+    if (config.slack) {
+      slack = createSlackAdapter({ config: config.slack, bot, logger: log, http });
+      await slack.start(); // a bad token fails the start here (auth.test)
+      platforms.slack = true;
+      log.info({ mode: slack.mode }, slack.mode === "http" ? "Slack connected: POST /slack/events" : "Slack connected (Socket Mode)");
+    } else {
+      log.info("Slack not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode); see README");
+    }
+    if (config.dingtalk) {
+      dingtalk = createDingTalkAdapter({ config: config.dingtalk, bot, logger: log, cardTemplateId: config.dingtalk.cardTemplateId, lang: config.lang });
+      await dingtalk.start(); // bad credentials fail the start here
+      platforms.dingtalk = true;
+      log.info("DingTalk connected (Stream mode)");
+    } else {
+      log.info("DingTalk not configured: set DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET and DINGTALK_ROBOT_CODE; see README");
+    }
+  } catch (e) {
+    await stopAdapters().catch(() => {});
+    await http.close();
+    await database.close();
+    throw e;
+  }
+
+  // The embedded default: with no platform, the local chat makes the bot usable.
+  let localChat: LocalChat | undefined;
+  if (platforms.local) {
+    localChat = createLocalChat({
+      bot,
+      directory: createLocalDirectory(database.prisma, plan.id),
+      http,
+      logger: log,
+      onQuit,
+      ...(stdin ? { stdin: stdin as never } : {}),
+      ...(stdout ? { stdout: stdout as never } : {}),
+    });
+    localChat.start();
+    log.info({ url: localChat.url }, `local chat: ${localChat.url}`);
+  }
+
+  return {
+    http, database, bot, planId: plan.id, platforms, slack, dingtalk,
+    async stop() {
+      localChat?.stop();
+      await stopAdapters();
+      await http.close();
+      await database.close();
+    },
+  };
+}
