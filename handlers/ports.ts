@@ -41,6 +41,18 @@ export interface SubmitRequest {
   reason: string | null;
   narrative: { progress?: string; problems?: string; nextSteps?: string };
   values: { indicatorId: number; value: number; raw: string }[];
+  /** Written in the same transaction as the revision: the record and its audit entry stand or fall together. */
+  audit: AuditRecord;
+}
+
+export interface AuditRecord {
+  actor: string;
+  platform: string;
+  action: string;
+  subject: string;
+  rawInput?: string | null;
+  result: "ok" | "rejected" | "error";
+  details?: Record<string, unknown>;
 }
 
 export interface SubmitOutcome {
@@ -80,7 +92,7 @@ export interface Store {
   suggestUnits(name: string): Promise<string[]>;
   bind(who: { platform: PlatformName; tenant: string; userId: string }, unitId: number, role: "liaison" | "taskforce" | "admin", by: string): Promise<{ created: boolean }>;
   unbind(who: { platform: PlatformName; tenant: string; userId: string }, opts: { unitId?: number }): Promise<number>;
-  audit(entry: { actor: string; platform: string; action: string; subject: string; rawInput?: string | null; result: "ok" | "rejected" | "error"; details?: Record<string, unknown> }): Promise<void>;
+  audit(entry: AuditRecord): Promise<void>;
 }
 
 /** Time as the handlers see it: injected, so tests control it. */

@@ -4,6 +4,7 @@ import { validateReportValues } from "../src/domain/report/validate-report.js";
 import { periodLabel } from "../src/i18n/report-words.js";
 import { actorName, type HandlerContext } from "./context.js";
 import { fmtNumber, problemsReply } from "./reply-helpers.js";
+import type { AuditRecord } from "./ports.js";
 import type { Reply } from "./types.js";
 
 /**
@@ -19,13 +20,17 @@ export async function handleReport(cmd: ReportCommand | CorrectCommand, ctx: Han
   const key = periodKey(period);
 
   const status = await store.periodStatus(key);
-  const previous = await store.latestValues(
-    unit.id,
-    cmd.values.map((v) => v.indicatorId),
-    // The figure to compare with is the last one before this period (a correction
-    // of this period compares with the month before, not with itself).
-    key - 1,
-  );
+  // Only levels (stock) are compared with an earlier figure; skip the read otherwise.
+  const stockIds = cmd.values.filter((v) => owed.find((i) => i.id === v.indicatorId)?.kind === "stock").map((v) => v.indicatorId);
+  const previous = stockIds.length
+    ? await store.latestValues(
+        unit.id,
+        stockIds,
+        // The figure to compare with is the last one before this period (a correction
+        // of this period compares with the month before, not with itself).
+        key - 1,
+      )
+    : new Map();
   const problems = validateReportValues(cmd.values, {
     indicators: owed,
     previous: new Map([...previous].map(([id, v]) => [id, { value: v.value, period: periodFromKey(v.period) }])),
@@ -52,6 +57,7 @@ export async function handleReport(cmd: ReportCommand | CorrectCommand, ctx: Han
       reason: cmd.type === "correct" ? cmd.reason : null,
       narrative: cmd.narrative,
       values: cmd.values.map((v) => ({ indicatorId: v.indicatorId, value: v.value, raw: v.raw })),
+      audit: auditRecord(ctx, cmd, rawInput, "ok", { values: cmd.values.length }),
     });
   } catch (e) {
     if ((e as Error).name === "NothingToCorrectError") {
@@ -63,12 +69,15 @@ export async function handleReport(cmd: ReportCommand | CorrectCommand, ctx: Han
     }
     throw e;
   }
-  await audit(ctx, cmd, rawInput, "ok", { revision: outcome.revision, values: cmd.values.length });
   return acceptedReply(cmd, ctx, outcome.revision, outcome.values, period);
 }
 
 async function audit(ctx: HandlerContext, cmd: ReportCommand | CorrectCommand, rawInput: string, result: "ok" | "rejected", details: Record<string, unknown>) {
-  await ctx.store.audit({
+  await ctx.store.audit(auditRecord(ctx, cmd, rawInput, result, details));
+}
+
+function auditRecord(ctx: HandlerContext, cmd: ReportCommand | CorrectCommand, rawInput: string, result: "ok" | "rejected", details: Record<string, unknown>): AuditRecord {
+  return {
     actor: actorName(ctx.actor),
     platform: ctx.actor.platform,
     action: cmd.type === "correct" ? "report.correct" : "report.submit",
@@ -76,7 +85,7 @@ async function audit(ctx: HandlerContext, cmd: ReportCommand | CorrectCommand, r
     rawInput,
     result,
     details: { ...details, ...(cmd.type === "correct" ? { reason: cmd.reason } : {}) },
-  });
+  };
 }
 
 function acceptedReply(

@@ -97,7 +97,8 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
   };
   try {
     if (config.slack) {
-      slack = createSlackAdapter({ config: config.slack, bot, logger: log, http });
+      // Only HTTP mode gets the server: given one, the adapter mounts a route instead of opening the socket.
+      slack = createSlackAdapter({ config: config.slack, bot, logger: log, ...(config.slack.mode === "http" ? { http } : {}) });
       await slack.start(); // a bad token fails the start here (auth.test)
       platforms.slack = true;
       log.info({ mode: slack.mode }, slack.mode === "http" ? "Slack connected: POST /slack/events" : "Slack connected (Socket Mode)");

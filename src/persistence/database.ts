@@ -89,8 +89,12 @@ export async function openDatabase(url: string, opts: OpenOptions = {}): Promise
       ? new SqliteClient({ adapter: factory as never })
       : (new PostgresClient({ adapter: factory as never }) as unknown as Db);
   if (provider === "sqlite") {
-    // WAL lets readers (healthz, CLI) run while the bot writes.
+    // WAL lets readers (healthz, CLI) run while the bot writes. synchronous=NORMAL is
+    // SQLite's recommended pairing with WAL: a commit survives a crash of the bot
+    // (what "a restart loses nothing" needs); only a power cut can lose the last
+    // commits. It saves an fsync per transaction, the largest cost of a report.
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   }
   return {

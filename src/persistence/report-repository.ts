@@ -1,4 +1,5 @@
 import { Prisma } from "../generated/sqlite/client.js";
+import { writeAudit, type AuditEntry } from "./audit-repository.js";
 import type { Db } from "./database.js";
 
 /**
@@ -19,6 +20,8 @@ export interface SubmitInput {
   reason: string | null;
   narrative: { progress?: string; problems?: string; nextSteps?: string };
   values: { indicatorId: number; value: number; raw: string }[];
+  /** Written in the same transaction, with the revision number added to its details. */
+  audit?: AuditEntry;
 }
 
 export interface SubmitResult {
@@ -121,6 +124,9 @@ async function writeRevision(tx: Db, input: SubmitInput): Promise<SubmitResult> 
         current: true,
       })),
     });
+  }
+  if (input.audit) {
+    await writeAudit(tx, { ...input.audit, details: { ...input.audit.details, revision } });
   }
   return { reportId: report.id, revision, values, narrative };
 }

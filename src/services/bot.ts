@@ -17,12 +17,15 @@ import type { Logger } from "../logging/logger.js";
 import { bindingsOf } from "../persistence/binding-repository.js";
 import type { Db } from "../persistence/database.js";
 import { claimInbound, completeInbound, releaseInbound } from "../persistence/report-repository.js";
+import { createLimiter } from "./limiter.js";
 
 export interface BotDeps {
   db: Db;
   store: Store;
   clock: Clock;
   logger?: Logger;
+  /** How many deliveries are handled at once (default 4); see limiter.ts. */
+  maxConcurrent?: number;
 }
 
 const COMMAND_WORD = /^\s*([a-z]+)/i;
@@ -33,6 +36,7 @@ const COMMAND_WORD = /^\s*([a-z]+)/i;
  */
 export function createBot(deps: BotDeps): Bot {
   const { db, store, clock } = deps;
+  const limit = createLimiter(deps.maxConcurrent ?? 4);
 
   async function resolveActor(who: Pick<Incoming, "platform" | "tenant" | "userId" | "lang" | "text">): Promise<Actor> {
     const bindings = await bindingsOf(db, { platform: who.platform, tenant: who.tenant, userId: who.userId });
@@ -172,8 +176,7 @@ export function createBot(deps: BotDeps): Bot {
     return handleReport(cmd, ctx, raw);
   }
 
-  return {
-    async handle(incoming) {
+  async function handle(incoming: Incoming): Promise<Reply> {
       const key = incoming.eventKey;
       if (key) {
         const claim = await claimInbound(db, key);
@@ -199,7 +202,10 @@ export function createBot(deps: BotDeps): Bot {
       }
       if (key) await completeInbound(db, key, reply);
       return reply;
-    },
+  }
+
+  return {
+    handle: (incoming) => limit(() => handle(incoming)),
 
     async openForm(who, opts = {}) {
       const actor = await resolveActor(who);

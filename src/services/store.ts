@@ -7,16 +7,27 @@ import { obligationsOf } from "../persistence/obligation-repository.js";
 import { latestValues, periodStatus, submitRevision } from "../persistence/report-repository.js";
 import { resolveUnit, suggestUnits } from "../persistence/unit-repository.js";
 
+/** How long a unit's obligations are reused: they change only when the plan is re-imported. */
+const OBLIGATIONS_TTL_MS = 30_000;
+
 /** The handlers' Store port over the database, for one plan. */
-export function createStore(db: Db, planId: number): Store {
+export function createStore(db: Db, planId: number, opts: { now?: () => number } = {}): Store {
+  const now = opts.now ?? Date.now;
+  // Every command reads what the unit owes (two joined queries). A plan revision
+  // imported by the CLI in another process shows up here within the TTL.
+  const obligationsCache = new Map<number, { at: number; value: Promise<Awaited<ReturnType<Store["obligations"]>>> }>();
   return {
     planId,
-    async obligations(unitId) {
-      const o = await obligationsOf(db, planId, unitId);
-      return {
+    obligations(unitId) {
+      const hit = obligationsCache.get(unitId);
+      if (hit && now() - hit.at < OBLIGATIONS_TTL_MS) return hit.value;
+      const value = obligationsOf(db, planId, unitId).then((o) => ({
         workItems: o.workItems,
         indicators: o.indicators.map((i) => ({ ...i, kind: asKind(i.kind) })),
-      };
+      }));
+      value.catch(() => obligationsCache.delete(unitId));
+      obligationsCache.set(unitId, { at: now(), value });
+      return value;
     },
     latestValues: (unitId, ids, atOrBefore) => latestValues(db, unitId, ids, atOrBefore),
     periodStatus: (period) => periodStatus(db, planId, period),

@@ -1,0 +1,76 @@
+/**
+ * The system under test, in its own process so its RSS is its own:
+ *   bare  – a Bolt app (HTTPReceiver) whose /report handler only acks;
+ *   duban – the whole Duban app (startApp) on a fresh SQLite file, Slack in HTTP mode.
+ * Talks to the bench runner over IPC: "ready" with the port and the request
+ * texts to send, then "stats" on demand.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import bolt from "@slack/bolt";
+import pino from "pino";
+import { startApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { bind } from "../../src/persistence/binding-repository.js";
+import { obligationsOf } from "../../src/persistence/obligation-repository.js";
+
+const [mode, secret, sinkUrl, connectionsArg] = process.argv.slice(2) as [string, string, string, string];
+const connections = Number(connectionsArg);
+const send = (m: unknown) => process.send!(m);
+
+async function bare() {
+  const receiver = new bolt.HTTPReceiver({ signingSecret: secret, endpoints: "/slack/events" });
+  const app = new bolt.App({
+    token: "xoxb-bench",
+    receiver,
+    botId: "BBOT",
+    botUserId: "UBOT",
+    convoStore: false,
+    clientOptions: { slackApiUrl: `${sinkUrl}/api/` },
+    logLevel: bolt.LogLevel.ERROR,
+  });
+  app.command("/report", async ({ ack }) => {
+    await ack();
+  });
+  const server = (await app.start({ port: 0, host: "127.0.0.1" })) as import("node:http").Server;
+  const port = (server.address() as import("node:net").AddressInfo).port;
+  return { port, texts: Array.from({ length: connections }, () => ({ userId: "U0", text: "新增工业机器人 1台" })) };
+}
+
+async function duban() {
+  const dir = mkdtempSync(join(tmpdir(), "duban-bench-"));
+  const config = loadConfig({
+    DATABASE_URL: `file:${join(dir, "bench.db")}`,
+    PORT: "0",
+    LOG_LEVEL: "silent",
+    SLACK_BOT_TOKEN: "xoxb-bench",
+    SLACK_SIGNING_SECRET: secret,
+    SLACK_API_URL: `${sinkUrl}/api/`,
+  });
+  const app = await startApp({ config, log: pino({ level: "silent" }), host: "127.0.0.1" });
+  // One liaison per connection, each of a different lead unit, reporting a
+  // count indicator that unit owes (any positive figure is plausible).
+  const db = app.database.prisma;
+  const units = await db.unit.findMany({ where: { roles: { some: { role: "lead" } } }, orderBy: { id: "asc" } });
+  const texts: { userId: string; text: string }[] = [];
+  for (const unit of units) {
+    if (texts.length >= connections) break;
+    const owed = await obligationsOf(db, app.planId, unit.id);
+    const ind = owed.indicators.find((i) => (i.kind === "cumulative" || i.kind === "per_year") && ["家", "项", "个", "台"].includes(i.unit));
+    if (!ind) continue;
+    const userId = `U${texts.length}`;
+    await bind(db, { platform: "slack", tenant: "", userId }, unit.id, "liaison", "bench");
+    texts.push({ userId, text: `${ind.name} 3${ind.unit}` });
+  }
+  while (texts.length < connections) texts.push(texts[texts.length % Math.max(1, texts.length)]!);
+  return { port: app.http.port, texts };
+}
+
+const ready = mode === "bare" ? await bare() : await duban();
+send({ type: "ready", ...ready });
+process.on("message", (m: { type: string }) => {
+  if (m.type === "stats") {
+    send({ type: "stats", rssMb: process.memoryUsage().rss / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024 });
+  }
+});
