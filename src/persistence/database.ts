@@ -5,7 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client.js";
 import { PrismaClient as PostgresClient } from "../generated/postgresql/client.js";
-import { applyMigrations, type Provider } from "./migrations.js";
+import { applyMigrations, pendingMigrations, type Provider } from "./migrations.js";
 import { withShadowFixes } from "./shadow-database.js";
 
 /**
@@ -80,7 +80,7 @@ export interface OpenOptions {
 export async function openDatabase(url: string, opts: OpenOptions = {}): Promise<Database> {
   const provider = providerOf(url);
   const factory = adapterFactory(url);
-  if (opts.migrate ?? true) {
+  if ((opts.migrate ?? true) && (await pendingMigrations(adapterFactory(url), provider)).length) {
     const applied = await applyMigrations(migrationAdapterFactory(url), provider);
     if (applied.length) opts.log?.(`applied migrations: ${applied.join(", ")}`);
   }

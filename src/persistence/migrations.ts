@@ -52,6 +52,30 @@ export async function loadMigrationList(provider: Provider, dir = migrationsDir(
   };
 }
 
+/**
+ * Names of the committed migrations the database has not applied, read from
+ * `_prisma_migrations` with a plain query. The schema engine is only started when
+ * this is not empty: on SQLite it needs the file to itself (it fails while the bot
+ * holds it open), so every CLI command would otherwise fail next to a running bot.
+ */
+export async function pendingMigrations(factory: SqlMigrationAwareDriverAdapterFactory, provider: Provider): Promise<string[]> {
+  const local = (await loadMigrationList(provider)).migrationDirectories.map((d) => d.path);
+  const adapter = await factory.connect();
+  try {
+    const result = await adapter.queryRaw({
+      sql: "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
+      args: [],
+      argTypes: [],
+    });
+    const applied = new Set(result.rows.map((r) => String(r[0])));
+    return local.filter((name) => !applied.has(name));
+  } catch {
+    return local; // no _prisma_migrations table yet: a new database
+  } finally {
+    await adapter.dispose();
+  }
+}
+
 /** Applies pending migrations; returns the names applied (empty when up to date). */
 export async function applyMigrations(
   factory: SqlMigrationAwareDriverAdapterFactory,

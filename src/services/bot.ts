@@ -29,6 +29,8 @@ export interface BotDeps {
 }
 
 const COMMAND_WORD = /^\s*([a-z]+)/i;
+/** A report verb with nothing after it. */
+const BARE_FORM_VERB = /^\s*(?:\/report|上报|填报|report|form)\s*$/i;
 
 /**
  * The platform-neutral core every adapter calls: exactly-once per delivery, who
@@ -89,6 +91,11 @@ export function createBot(deps: BotDeps): Bot {
     const { unit, rest } = await pickUnit(actor, incoming.text);
     const obligations = unit ? await store.obligations(unit.id) : undefined;
     const text = rest ?? "";
+    if (unit && BARE_FORM_VERB.test(toSimplified(text))) {
+      // "填报" / "上报" alone: the user wants the form (DingTalk card, local web form).
+      const form = await openFormFor(actor, unit, undefined, "report");
+      return { status: "info", title: form.labels.title, lines: [], form };
+    }
     const parsed = parseCommand(text, {
       indicators: obligations?.indicators ?? [],
       now: clock.now(),
@@ -163,7 +170,8 @@ export function createBot(deps: BotDeps): Bot {
     }
     const narrative = { progress: blank(form.progress), problems: blank(form.problems), nextSteps: blank(form.nextSteps) };
     if (form.mode === "correct" && !blank(form.reason)) problems.push({ code: "missing_reason" });
-    if (!values.length && !narrative.progress && !narrative.problems && !narrative.nextSteps) problems.push({ code: "empty_report" });
+    const typedAny = Object.values(form.values).some((v) => v.trim());
+    if (!typedAny && !narrative.progress && !narrative.problems && !narrative.nextSteps) problems.push({ code: "empty_report" });
     const raw = `[form] ${JSON.stringify(form)}`;
     if (problems.length) {
       await store.audit({ actor: `${actor.platform}:${actor.tenant}:${actor.userId}`, platform: actor.platform, action: form.mode === "correct" ? "report.correct" : "report.submit", subject: `${unit.name}/${periodKey(period)}`, rawInput: raw, result: "rejected", details: { problems: problems.map((p) => p.code) } });
@@ -176,44 +184,11 @@ export function createBot(deps: BotDeps): Bot {
     return handleReport(cmd, ctx, raw);
   }
 
-  async function handle(incoming: Incoming): Promise<Reply> {
-      const key = incoming.eventKey;
-      if (key) {
-        const claim = await claimInbound(db, key);
-        if (!claim.claimed) {
-          if (claim.reply) return { ...(JSON.parse(claim.reply) as Reply), duplicate: true };
-          const zh = (incoming.lang ?? "zh") === "zh";
-          return { status: "info", title: zh ? "正在处理上一条相同的消息" : "Still handling the same message", lines: [], duplicate: true };
-        }
-      }
-      let reply: Reply;
-      try {
-        const actor = await resolveActor(incoming);
-        reply = incoming.form ? await processForm(incoming, actor, incoming.form) : await processText(incoming, actor);
-      } catch (e) {
-        deps.logger?.error({ err: e, platform: incoming.platform, user: incoming.userId }, "handling failed");
-        if (key) await releaseInbound(db, key).catch(() => {});
-        const zh = (incoming.lang ?? "zh") === "zh";
-        return {
-          status: "error",
-          title: zh ? "系统出错,这次没有保存,请稍后重发" : "Something went wrong; nothing was saved, please send it again",
-          lines: [],
-        };
-      }
-      if (key) await completeInbound(db, key, reply);
-      return reply;
-  }
-
-  return {
-    handle: (incoming) => limit(() => handle(incoming)),
-
-    async openForm(who, opts = {}) {
-      const actor = await resolveActor(who);
-      const { unit } = await pickUnit(actor, undefined, opts.unit);
-      if (!unit) return notRegistered(actor);
+  /** The prefilled form for one unit and period (this period's values, and the last ones before). */
+  async function openFormFor(actor: Actor, unit: UnitRow, periodText: string | undefined, modeOpt: "report" | "correct" | undefined): Promise<ReportForm> {
       let period = clock.openPeriod();
-      if (opts.period) {
-        const p = parsePeriod(opts.period, { now: clock.now(), timeZone: clock.timeZone, openPeriod: period });
+      if (periodText) {
+        const p = parsePeriod(periodText, { now: clock.now(), timeZone: clock.timeZone, openPeriod: period });
         if (p.ok) period = p.period;
       }
       const obligations = await store.obligations(unit.id);
@@ -221,7 +196,7 @@ export function createBot(deps: BotDeps): Bot {
       const current = await store.currentReport(unit.id, key);
       const before = await store.latestValues(unit.id, obligations.indicators.map((i) => i.id), key - 1);
       const zh = actor.lang === "zh";
-      const mode = opts.mode ?? (current ? "correct" : "report");
+      const mode = modeOpt ?? (current ? "correct" : "report");
       const form: ReportForm = {
         mode,
         unit: { id: unit.id, name: unit.name },
@@ -248,6 +223,50 @@ export function createBot(deps: BotDeps): Bot {
           : { title: `${unit.name}: report for ${periodLabel(period, "en")}`, submit: "Submit", progress: "Progress", problems: "Problems", nextSteps: "Next steps", reason: "Reason for the correction", period: "Month" },
       };
       return form;
+  }
+
+  async function handle(incoming: Incoming): Promise<Reply> {
+      const key = incoming.eventKey;
+      if (key) {
+        const claim = await claimInbound(db, key);
+        if (!claim.claimed) {
+          if (claim.reply) return { ...(JSON.parse(claim.reply) as Reply), duplicate: true };
+          const zh = (incoming.lang ?? "zh") === "zh";
+          return { status: "info", title: zh ? "正在处理上一条相同的消息" : "Still handling the same message", lines: [], duplicate: true };
+        }
+      }
+      let reply: Reply;
+      try {
+        const actor = await resolveActor(incoming);
+        reply = incoming.form ? await processForm(incoming, actor, incoming.form) : await processText(incoming, actor);
+      } catch (e) {
+        deps.logger?.error({ err: e, platform: incoming.platform, user: incoming.userId }, "handling failed");
+        if (key) await releaseInbound(db, key).catch(() => {});
+        const zh = (incoming.lang ?? "zh") === "zh";
+        return {
+          status: "error",
+          title: zh ? "系统出错,这次没有保存,请稍后重发" : "Something went wrong; nothing was saved, please send it again",
+          lines: [],
+        };
+      }
+      if (key) {
+        // A rejected delivery stored nothing; remembering its answer would make the
+        // user's corrected resubmission (same Slack view id, same card) get the old
+        // errors back. Release it: a retry re-checks and answers the same.
+        if (reply.status === "error") await releaseInbound(db, key);
+        else await completeInbound(db, key, reply);
+      }
+      return reply;
+  }
+
+  return {
+    handle: (incoming) => limit(() => handle(incoming)),
+
+    async openForm(who, opts = {}) {
+      const actor = await resolveActor(who);
+      const { unit } = await pickUnit(actor, undefined, opts.unit);
+      if (!unit) return notRegistered(actor);
+      return openFormFor(actor, unit, opts.period, opts.mode);
     },
   };
 }

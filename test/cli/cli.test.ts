@@ -174,6 +174,28 @@ describe.each(PROVIDERS)("CLI on %s", (provider) => {
   });
 });
 
+describe("CLI next to a running bot", () => {
+  it("GIVEN another process holds the SQLite file open (the bot) THEN admin commands still work", async () => {
+    const tdb = await createTestDatabase("sqlite");
+    const { openDatabase } = await import("../../src/persistence/database.js");
+    const bot = await openDatabase(tdb.url);
+    try {
+      await bot.prisma.auditLog.count();
+      const r = spawnSync(process.execPath, [join(ROOT, "bin/duban.js"), "audit", "list", "--json"], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: tdb.url },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([]);
+    } finally {
+      await bot.close();
+      await tdb.drop();
+    }
+  });
+});
+
 describe("the duban executable", () => {
   it("GIVEN the real binary THEN exit codes are 0, 1 and 2 as documented", () => {
     const run = (args: string[], env: Record<string, string> = {}) =>

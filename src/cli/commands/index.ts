@@ -1,6 +1,7 @@
 import type { Command } from "../command.js";
 import { indicatorList, planExport, planImport, planShow } from "./plan.js";
 import { auditList, configCheck, dbMigrate } from "./system.js";
+import { calendarAdd, calendarList, calendarRemove, remindRun, remindStatus, scheduleList, scheduleSet, scheduleShow } from "./reminders.js";
 import { periodClose, periodOpen, reportList, reportShow } from "./reports.js";
 import { bindCommand, bindingList, unbindCommand, unitList } from "./units.js";
 
@@ -18,6 +19,14 @@ export const COMMANDS: Command[] = [
   reportShow,
   periodClose,
   periodOpen,
+  scheduleShow,
+  scheduleList,
+  scheduleSet,
+  remindRun,
+  remindStatus,
+  calendarList,
+  calendarAdd,
+  calendarRemove,
   auditList,
   configCheck,
   dbMigrate,

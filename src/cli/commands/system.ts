@@ -1,8 +1,8 @@
 import { ConfigError, describeConfig, loadConfig } from "../../config/load-config.js";
 import { w } from "../../i18n/lang.js";
 import { listAudit } from "../../persistence/audit-repository.js";
-import { applyMigrations } from "../../persistence/migrations.js";
-import { migrationAdapterFactory } from "../../persistence/database.js";
+import { applyMigrations, pendingMigrations } from "../../persistence/migrations.js";
+import { adapterFactory, migrationAdapterFactory } from "../../persistence/database.js";
 import { CliError, type Command } from "../command.js";
 
 export const configCheck: Command = {
@@ -39,7 +39,8 @@ export const dbMigrate: Command = {
   options: {},
   async run(ctx) {
     const config = ctx.config();
-    const applied = await applyMigrations(migrationAdapterFactory(config.database.url), config.database.provider);
+    const pending = await pendingMigrations(adapterFactory(config.database.url), config.database.provider);
+    const applied = pending.length ? await applyMigrations(migrationAdapterFactory(config.database.url), config.database.provider) : [];
     ctx.print({ provider: config.database.provider, applied }, () => [
       applied.length
         ? (ctx.lang === "zh" ? "已应用迁移:" : "Applied migrations: ") + applied.join(", ")

@@ -1,0 +1,82 @@
+import type { Db } from "./database.js";
+import { isUniqueViolation } from "./report-repository.js";
+
+/**
+ * The reminder delivery ledger: one row per (period × step × unit × recipient).
+ * A delivery is claimed (inserted) before it is sent, so two replicas, or a tick
+ * that fires twice, never send it twice. States:
+ *   claimed → sending → sent | failed
+ * A claim left behind by a dead process (older than the lease) is taken over and
+ * sent. A row left in "sending" by a dead process may or may not have reached the
+ * user: it becomes "uncertain" and is shown to admins, never sent again.
+ */
+
+export const CLAIM_LEASE_MS = 2 * 60_000;
+
+export interface DeliveryKey {
+  planId: number;
+  period: number;
+  step: string;
+  unitId: number | null;
+  platform: string;
+  recipient: string;
+}
+
+export function deliveryKey(k: DeliveryKey): string {
+  return `${k.period}/${k.step}/${k.unitId ?? "taskforce"}/${k.platform}:${k.recipient}`;
+}
+
+export type ClaimResult = "claimed" | "taken_over" | "done";
+
+export async function claimDelivery(db: Db, k: DeliveryKey, by: string, now: Date): Promise<ClaimResult> {
+  const key = deliveryKey(k);
+  try {
+    await db.delivery.create({ data: { ...k, key, status: "claimed", claimedBy: by, claimedAt: now } });
+    return "claimed";
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+  }
+  // Someone holds it: take it over only if their claim is stale (they died before sending).
+  const { count } = await db.delivery.updateMany({
+    where: { key, status: "claimed", claimedAt: { lt: new Date(now.getTime() - CLAIM_LEASE_MS) } },
+    data: { claimedBy: by, claimedAt: now },
+  });
+  return count === 1 ? "taken_over" : "done";
+}
+
+export async function markSending(db: Db, keys: string[]): Promise<void> {
+  await db.delivery.updateMany({ where: { key: { in: keys } }, data: { status: "sending", attempts: { increment: 1 } } });
+}
+
+export async function markOutcome(db: Db, key: string, outcome: { ok: true; ref?: string } | { ok: false; error: string }, now: Date): Promise<void> {
+  await db.delivery.update({
+    where: { key },
+    data: outcome.ok
+      ? { status: "sent", sentAt: now, ref: outcome.ref ?? null, error: null }
+      : { status: "failed", error: outcome.error.slice(0, 500) },
+  });
+}
+
+/** Stale claims of any step (their process died before sending): to be sent now. */
+export async function staleClaims(db: Db, planId: number, now: Date) {
+  return db.delivery.findMany({
+    where: { planId, status: "claimed", claimedAt: { lt: new Date(now.getTime() - CLAIM_LEASE_MS) } },
+    orderBy: { id: "asc" },
+  });
+}
+
+/** Rows stuck in "sending" past the lease: their process died mid-send. */
+export async function markUncertain(db: Db, planId: number, now: Date): Promise<number> {
+  const { count } = await db.delivery.updateMany({
+    where: { planId, status: "sending", claimedAt: { lt: new Date(now.getTime() - CLAIM_LEASE_MS) } },
+    data: { status: "uncertain", error: "the process stopped while sending; not resent to avoid a duplicate" },
+  });
+  return count;
+}
+
+export async function deliveriesFor(db: Db, planId: number, period?: number) {
+  return db.delivery.findMany({
+    where: { planId, ...(period ? { period } : {}) },
+    orderBy: [{ period: "asc" }, { claimedAt: "asc" }, { id: "asc" }],
+  });
+}

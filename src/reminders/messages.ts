@@ -1,0 +1,75 @@
+import type { Reply } from "../../handlers/types.js";
+import type { CivilDate } from "../domain/calendar/civil-date.js";
+import { civilParts, dayOfWeek } from "../domain/calendar/civil-date.js";
+import type { Period } from "../domain/report/types.js";
+import type { StepName } from "../domain/schedule/reminder-ladder.js";
+import { periodLabel } from "../i18n/report-words.js";
+
+/**
+ * The words of each reminder step. Chinese: reminders go to officials who may
+ * never have spoken to the bot, so there is no language preference to follow.
+ * Reminders after the opening are the same for every unit (batchable: DingTalk
+ * sends one message to 20 users per call); the opening notice is per unit.
+ */
+
+const WEEKDAYS = ["日", "一", "二", "三", "四", "五", "六"];
+
+export function dueLabel(date: CivilDate): string {
+  const { month, day } = civilParts(date);
+  return `${month}月${day}日(周${WEEKDAYS[dayOfWeek(date)]})`;
+}
+
+const fillButton = (period: Period) => [
+  { id: "open_report_form" as const, label: "填报", value: `${period.year}-${String(period.month).padStart(2, "0")}` },
+];
+
+export interface OwedLine {
+  name: string;
+  unit: string;
+  last?: string;
+}
+
+export function openingNotice(unitName: string, period: Period, due: CivilDate, owed: OwedLine[], workItems: number): Reply {
+  const lines = [`请于 **${dueLabel(due)}** 前报送 ${unitName} ${periodLabel(period, "zh")} 的月度进展。`];
+  if (workItems) lines.push(`贵单位牵头工作事项 ${workItems} 项。`);
+  if (owed.length) {
+    lines.push(`需报指标 ${owed.length} 个:`);
+    for (const o of owed) lines.push(`- ${o.name}(${o.unit})${o.last ? `,上次 ${o.last}` : ""}`);
+  } else {
+    lines.push("本单位无需按月上报的量化指标,请报送进展情况。");
+  }
+  lines.push("点「填报」,或直接回复:上报 指标 数值单位 … 进展:…");
+  return { status: "info", title: `【督办】${periodLabel(period, "zh")} 月报开始填报`, lines, actions: fillButton(period) };
+}
+
+export function chaseNotice(step: StepName, period: Period, due: CivilDate): Reply {
+  const today = step === "due_day";
+  return {
+    status: "info",
+    title: today ? `【督办】今天截止:${periodLabel(period, "zh")} 月报` : `【督办】${periodLabel(period, "zh")} 月报即将截止`,
+    lines: [
+      `贵单位 ${periodLabel(period, "zh")} 的月报尚未报齐,截止时间 **${dueLabel(due)}**。`,
+      "回复「查询」查看缺项,或点「填报」。",
+    ],
+    actions: fillButton(period),
+  };
+}
+
+export interface MissingUnit {
+  name: string;
+  /** Owed indicators still without a value, and how many are owed. */
+  missing: number;
+  owed: number;
+  reported: boolean;
+}
+
+export function escalationNotice(period: Period, due: CivilDate, missing: MissingUnit[], total: number): Reply {
+  return {
+    status: "info",
+    title: `【督办】${periodLabel(period, "zh")} 月报逾期:${missing.length} 个单位(截止 ${dueLabel(due)})`,
+    lines: [
+      `已报齐 ${total - missing.length}/${total} 个单位。尚未报齐:`,
+      ...missing.map((m) => `- ${m.name}:${m.reported ? `缺 ${m.missing}/${m.owed} 项` : "未报送"}`),
+    ],
+  };
+}

@@ -1,0 +1,264 @@
+import type { Bot, Reply, ReportForm } from "../../handlers/types.js";
+import { createWorkingCalendar, type WorkingCalendar } from "../domain/calendar/working-calendar.js";
+import { periodFromKey, periodKey, type Period } from "../domain/report/types.js";
+import { dueDate, dueSteps, type Step, type StepName } from "../domain/schedule/reminder-ladder.js";
+import type { ScheduleConfig } from "../domain/schedule/schedule-config.js";
+import { periodLabelFromKey } from "../i18n/report-words.js";
+import type { Logger } from "../logging/logger.js";
+import type { Db } from "../persistence/database.js";
+import {
+  claimDelivery,
+  deliveryKey,
+  markOutcome,
+  markSending,
+  markUncertain,
+  staleClaims,
+  type DeliveryKey,
+} from "../persistence/delivery-repository.js";
+import { obligationsOf } from "../persistence/obligation-repository.js";
+import { calendarOverrides, getLastRunAt, loadSchedule, setLastRunAt } from "../persistence/schedule-repository.js";
+import { chaseNotice, escalationNotice, openingNotice } from "./messages.js";
+import type { DeliveryOutcome, ReminderSender } from "./sender.js";
+
+/**
+ * One pass of the reminder ladder at a moment: which steps are due (the pure
+ * ladder decides, with the catch-up rule), who gets each, claim each delivery in
+ * the ledger, send through the platform senders (which pace and retry), record
+ * the outcome. Safe to run on every replica at every tick: the ledger makes each
+ * delivery once. An interrupted pass is resumed by the next (stale claims).
+ */
+
+export interface ReminderDeps {
+  db: Db;
+  planId: number;
+  timeZone: string;
+  senders: Partial<Record<"slack" | "dingtalk", ReminderSender>>;
+  /** For the DingTalk card / Slack modal prefill of the opening notice. */
+  bot?: Bot;
+  log?: Logger;
+  /** Who claims, for the ledger: host:pid. */
+  instanceId: string;
+}
+
+export interface RunOptions {
+  at: Date;
+  /** Print who would get what; claim, send and write nothing. */
+  dryRun?: boolean;
+  /** Evaluate the ladder as of `at` without the stored last-run mark (manual runs). */
+  ignoreLastRun?: boolean;
+}
+
+export interface PlannedDelivery {
+  period: number;
+  step: StepName;
+  unit: string | null;
+  platform: "slack" | "dingtalk";
+  recipient: string;
+  title: string;
+}
+
+export interface RunReport {
+  at: string;
+  sendingAllowed: boolean;
+  steps: { period: number; step: StepName; audience: string; at: string }[];
+  skipped: { period: number; step: StepName; reason: string }[];
+  planned: PlannedDelivery[];
+  sent: number;
+  failed: number;
+  alreadyDone: number;
+  uncertain: number;
+  noRecipient: string[];
+}
+
+interface Target {
+  key: DeliveryKey;
+  userId: string;
+  unit: string | null;
+  reply: Reply;
+  /** Same content for every target in a batch group. */
+  group: string;
+  form?: (userId: string) => Promise<ReportForm | undefined>;
+}
+
+export async function runReminders(deps: ReminderDeps, opts: RunOptions): Promise<RunReport> {
+  const { db, planId, timeZone } = deps;
+  const { config } = await loadSchedule(db, planId);
+  const calendar = createWorkingCalendar({ overrides: await calendarOverrides(db) });
+  const lastRunAt = opts.ignoreLastRun ? undefined : await getLastRunAt(db, planId);
+  const decision = dueSteps(opts.at, config, calendar, timeZone, lastRunAt ?? firstRunMark(opts));
+  const report: RunReport = {
+    at: opts.at.toISOString(),
+    sendingAllowed: decision.sendingAllowed,
+    steps: decision.send.map((s) => ({ period: periodKey(s.period), step: s.step, audience: s.audience, at: s.at.toISOString() })),
+    skipped: decision.skipped.map((s) => ({ period: periodKey(s.step.period), step: s.step.step, reason: s.reason })),
+    planned: [],
+    sent: 0,
+    failed: 0,
+    alreadyDone: 0,
+    uncertain: 0,
+    noRecipient: [],
+  };
+
+  const targets: Target[] = [];
+  for (const step of decision.send) targets.push(...(await targetsFor(deps, step, config, calendar, report)));
+
+  if (!opts.dryRun && decision.sendingAllowed) {
+    // Deliveries a dead process claimed but never sent: send them now, whatever their step.
+    for (const row of await staleClaims(db, planId, opts.at)) {
+      const step = { period: periodFromKey(row.period), step: row.step as StepName, audience: row.unitId ? "unit" : "taskforce" } as Step;
+      const again = (await targetsFor(deps, { ...step, onlyIfMissing: false, date: "", at: opts.at, provisional: false }, config, calendar, report)).find(
+        (t) => deliveryKey(t.key) === row.key,
+      );
+      if (again && !targets.some((t) => deliveryKey(t.key) === row.key)) targets.push(again);
+    }
+    report.uncertain = await markUncertain(db, planId, opts.at);
+  }
+
+  for (const t of targets) {
+    report.planned.push({ period: t.key.period, step: t.key.step as StepName, unit: t.unit, platform: t.key.platform as "slack" | "dingtalk", recipient: t.key.recipient, title: t.reply.title });
+  }
+  if (opts.dryRun || !decision.sendingAllowed) return report;
+
+  await deliver(deps, targets, opts.at, report);
+  if (decision.handledThrough) await setLastRunAt(db, planId, decision.handledThrough);
+  return report;
+}
+
+/** A first run without a mark catches up nothing older than a day: no burst of last month's reminders on install. */
+function firstRunMark(opts: RunOptions): Date | undefined {
+  return opts.ignoreLastRun ? undefined : new Date(opts.at.getTime() - 24 * 3_600_000);
+}
+
+async function targetsFor(deps: ReminderDeps, step: Step, config: ScheduleConfig, calendar: WorkingCalendar, report: RunReport): Promise<Target[]> {
+  const { db, planId } = deps;
+  const period = periodKey(step.period);
+  const due = dueDate(step.period, config, calendar);
+  const units = await owingUnits(db, planId, config);
+  const status = await reportStatus(db, planId, units, period);
+  const out: Target[] = [];
+
+  if (step.audience === "taskforce") {
+    const missing = status.filter((s) => s.missing > 0 || !s.reported);
+    if (step.onlyIfMissing && missing.length === 0) return out;
+    const reply = escalationNotice(step.period, due, missing.map((m) => ({ name: m.name, missing: m.missing, owed: m.owed, reported: m.reported })), status.length);
+    for (const platform of ["slack", "dingtalk"] as const) {
+      const group = config.taskforce[platform];
+      if (!group || !deps.senders[platform]) continue;
+      out.push({ key: { planId, period, step: step.step, unitId: null, platform, recipient: `group:${group}` }, userId: group, unit: null, reply, group: `tf:${platform}:${period}:${step.step}` });
+    }
+    if (!out.length) report.noRecipient.push(`${periodLabelFromKey(period, "zh")} ${step.step}: 专班群`);
+    return out;
+  }
+
+  for (const s of status) {
+    if (step.onlyIfMissing && s.reported && s.missing === 0) continue;
+    const liaisons = await db.binding.findMany({
+      where: { unitId: s.unitId, role: "liaison", identity: { platform: { in: ["slack", "dingtalk"] } } },
+      include: { identity: true },
+      orderBy: { id: "asc" },
+    });
+    const reachable = liaisons.filter((b) => deps.senders[b.identity.platform as "slack" | "dingtalk"]);
+    if (!reachable.length) {
+      report.noRecipient.push(s.name);
+      continue;
+    }
+    const reply =
+      step.step === "opening"
+        ? openingNotice(s.name, step.period, due, s.owedLines, s.workItems)
+        : chaseNotice(step.step, step.period, due);
+    for (const b of reachable) {
+      const platform = b.identity.platform as "slack" | "dingtalk";
+      const bot = deps.bot;
+      out.push({
+        key: { planId, period, step: step.step, unitId: s.unitId, platform, recipient: `${b.identity.tenant}:${b.identity.userId}` },
+        userId: b.identity.userId,
+        unit: s.name,
+        reply,
+        // The opening notice is per unit; later steps say the same to everyone (one batch).
+        group: step.step === "opening" ? `${platform}:${period}:opening:${s.unitId}` : `${platform}:${period}:${step.step}`,
+        form:
+          bot && step.step === "opening"
+            ? async (userId) => {
+                const f = await bot.openForm({ platform, tenant: b.identity.tenant, userId }, { period: `${step.period.year}-${String(step.period.month).padStart(2, "0")}`, unit: s.name, mode: "report" });
+                return "indicators" in f ? f : undefined;
+              }
+            : undefined,
+      });
+    }
+  }
+  return out;
+}
+
+/** Units that owe a report under the plan's recipient rules. */
+async function owingUnits(db: Db, planId: number, config: ScheduleConfig) {
+  const or = [];
+  if (config.recipients.leadUnits) or.push({ roles: { some: { role: "lead", workItem: { task: { planId } } } } });
+  if (config.recipients.shareholders) or.push({ shares: { some: { indicator: { planId, retiredAt: null } } } });
+  if (!or.length) return [];
+  return db.unit.findMany({ where: { OR: or, kind: { not: "placeholder" } }, orderBy: { id: "asc" } });
+}
+
+/** Per unit: reported at all, how many owed indicators still lack a value. */
+async function reportStatus(db: Db, planId: number, units: { id: number; name: string }[], period: number) {
+  const reports = await db.report.findMany({
+    where: { planId, period, unitId: { in: units.map((u) => u.id) } },
+    include: { values: { where: { current: true }, select: { indicatorId: true } } },
+  });
+  const byUnit = new Map(reports.map((r) => [r.unitId, new Set(r.values.map((v) => v.indicatorId))]));
+  const out = [];
+  for (const u of units) {
+    const o = await obligationsOf(db, planId, u.id);
+    const have = byUnit.get(u.id);
+    out.push({
+      unitId: u.id,
+      name: u.name,
+      reported: Boolean(have),
+      owed: o.indicators.length,
+      missing: o.indicators.filter((i) => !have?.has(i.id)).length,
+      workItems: o.workItems.length,
+      owedLines: o.indicators.map((i) => ({ name: i.name, unit: i.unit })),
+    });
+  }
+  return out;
+}
+
+async function deliver(deps: ReminderDeps, targets: Target[], now: Date, report: RunReport) {
+  const groups = new Map<string, Target[]>();
+  for (const t of targets) groups.set(t.group, [...(groups.get(t.group) ?? []), t]);
+  for (const batch of groups.values()) {
+    const platform = batch[0]!.key.platform as "slack" | "dingtalk";
+    const sender = deps.senders[platform]!;
+    // Claim right before sending, so a claim never outlives its process by long.
+    const mine: Target[] = [];
+    for (const t of batch) {
+      const claim = await claimDelivery(deps.db, t.key, deps.instanceId, new Date());
+      if (claim === "done") report.alreadyDone++;
+      else mine.push(t);
+    }
+    if (!mine.length) continue;
+    await markSending(deps.db, mine.map((t) => deliveryKey(t.key)));
+    let outcomes: Map<string, DeliveryOutcome>;
+    try {
+      if (mine[0]!.unit === null) {
+        const o = await sender.sendGroup(mine[0]!.userId, mine[0]!.reply);
+        outcomes = new Map([[mine[0]!.userId, o]]);
+      } else {
+        const forms = mine[0]!.form;
+        outcomes = await sender.sendDirect([...new Set(mine.map((t) => t.userId))], mine[0]!.reply, forms);
+      }
+    } catch (e) {
+      outcomes = new Map(mine.map((t) => [t.userId, { ok: false, permanent: false, error: String((e as Error).message ?? e) }]));
+    }
+    for (const t of mine) {
+      const o = outcomes.get(t.userId) ?? { ok: false as const, permanent: false, error: "no outcome from the sender" };
+      await markOutcome(deps.db, deliveryKey(t.key), o.ok ? { ok: true, ref: o.ref } : { ok: false, error: o.error }, now);
+      if (o.ok) report.sent++;
+      else {
+        report.failed++;
+        deps.log?.warn({ delivery: deliveryKey(t.key), error: o.error }, "reminder delivery failed");
+      }
+    }
+  }
+}
+
+export type { Period };
