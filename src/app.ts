@@ -3,6 +3,9 @@ import type { Bot } from "../handlers/types.js";
 import { createDingTalkAdapter } from "./adapters/dingtalk/index.js";
 import { createLocalChat, type LocalChat } from "./adapters/local/index.js";
 import { createLocalDirectory } from "./services/local-directory.js";
+import { hostname } from "node:os";
+import { buildSenders } from "./reminders/build-senders.js";
+import { startReminderScheduler } from "./scheduler/reminder-scheduler.js";
 import { createSlackAdapter, type SlackAdapter } from "./adapters/slack/slack-adapter.js";
 import type { Config } from "./config/load-config.js";
 import { checkHealth } from "./http/health.js";
@@ -35,6 +38,8 @@ export interface AppOptions {
   host?: string;
   /** Called when the user quits the terminal chat (/quit, Ctrl+C). */
   onQuit?: () => void;
+  /** Start the reminder tick (default true when a platform is configured). */
+  reminders?: boolean;
   /** Local chat streams (tests); default process.stdin/stdout, terminal chat only on a TTY. */
   stdin?: NodeJS.ReadableStream;
   stdout?: NodeJS.WritableStream;
@@ -45,7 +50,7 @@ export interface AppOptions {
  * open and migrate the database, seed the bundled plan on first start, build the
  * core, serve /healthz, and start the platform adapters that are configured.
  */
-export async function startApp({ config, log, clock, host, onQuit, stdin, stdout }: AppOptions): Promise<App> {
+export async function startApp({ config, log, clock, host, onQuit, stdin, stdout, reminders }: AppOptions): Promise<App> {
   const database = await openDatabase(config.database.url, { migrate: true, log: (line) => log.info(line) });
   log.info({ provider: database.provider }, "database ready (migrations applied)");
 
@@ -69,6 +74,8 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
     store: createStore(database.prisma, plan.id),
     clock: clock ?? systemClock(config.tz),
     logger: log,
+    // SQLite: one report at a time (synchronous driver, one writer); PostgreSQL overlaps I/O.
+    maxConcurrent: database.provider === "sqlite" ? 1 : 8,
   });
 
   const startedAt = Date.now();
@@ -120,6 +127,23 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
     throw e;
   }
 
+  // Reminders: one tick a minute on every replica; the delivery ledger makes each delivery once.
+  const senders = buildSenders(config, { dingtalkOpenApi: dingtalk?.openapi });
+  const scheduler =
+    (reminders ?? true) && Object.keys(senders).length
+      ? startReminderScheduler({
+          db: database.prisma,
+          planId: plan.id,
+          timeZone: config.tz,
+          senders,
+          bot,
+          log,
+          instanceId: `${hostname()}:${process.pid}`,
+          now: clock ? () => clock.now() : undefined,
+        })
+      : undefined;
+  if (scheduler) log.info({ platforms: Object.keys(senders) }, "reminder scheduler started (every minute, duban schedule show for the ladder)");
+
   // The embedded default: with no platform, the local chat makes the bot usable.
   let localChat: LocalChat | undefined;
   if (platforms.local) {
@@ -139,6 +163,7 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
   return {
     http, database, bot, planId: plan.id, platforms, slack, dingtalk,
     async stop() {
+      await scheduler?.stop();
       localChat?.stop();
       await stopAdapters();
       await http.close();

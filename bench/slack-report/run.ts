@@ -22,7 +22,7 @@ interface Ready {
 
 function startServer(mode: "bare" | "duban", sinkUrl: string, connections: number) {
   const child = fork(join(here, "server.ts"), [mode, SECRET, sinkUrl, String(connections)], {
-    execArgv: ["--import", "tsx"],
+    execArgv: ["--import", "tsx", ...(process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/benchprof"] : [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const ready = new Promise<Ready>((resolve, reject) => {
@@ -81,7 +81,7 @@ export async function slackReportBench(opts: { durationMs: number; warmupMs: num
         }
       }
       const s = await stats(child);
-      child.kill("SIGKILL");
+      child.kill(process.env.BENCH_PROF ? "SIGINT" : "SIGKILL");
       await sink.close();
       const ack = summarise(load.ackMs);
       const end = summarise(e2e);

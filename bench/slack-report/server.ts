@@ -74,3 +74,5 @@ process.on("message", (m: { type: string }) => {
     send({ type: "stats", rssMb: process.memoryUsage().rss / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024 });
   }
 });
+// With BENCH_PROF, exit normally on SIGINT so --cpu-prof writes its profile.
+process.on("SIGINT", () => process.exit(0));

@@ -2,9 +2,11 @@
  * At most `max` tasks at once; the rest wait in arrival order.
  *
  * Why the core needs it: Slack wants its ack within 3 s and Bolt acks on the same
- * event loop that handles reports. With many reports in flight, every ack waits
- * behind their interleaved database steps; a small bound keeps acks prompt while
- * the queue drains in order. SQLite runs one writer at a time anyway.
+ * event loop that handles reports. better-sqlite3 answers synchronously, so a
+ * report's whole chain of queries runs as one burst of microtasks that lets no
+ * new request in; many reports in flight make one long burst. A small bound, and
+ * a turn of the event loop (setImmediate) before each task, let the server read
+ * and ack new requests between reports. SQLite runs one writer at a time anyway.
  */
 export function createLimiter(max: number) {
   let active = 0;
@@ -16,6 +18,7 @@ export function createLimiter(max: number) {
   return async function run<T>(task: () => Promise<T>): Promise<T> {
     if (active >= max) await new Promise<void>((resolve) => queue.push(resolve));
     active++;
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       return await task();
     } finally {

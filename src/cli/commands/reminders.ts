@@ -14,6 +14,9 @@ import { findPlan } from "../../persistence/plan-repository.js";
 import { calendarOverrides, loadSchedule, putCalendarDays, removeCalendarDay, saveSchedule } from "../../persistence/schedule-repository.js";
 import { runReminders } from "../../reminders/run-reminders.js";
 import { systemClock } from "../../services/clock.js";
+import { createBot } from "../../services/bot.js";
+import { createStore } from "../../services/store.js";
+import { buildSenders } from "../../reminders/build-senders.js";
 import { CliError, UsageError, type Command, type CommandContext } from "../command.js";
 
 async function plan(ctx: CommandContext) {
@@ -115,21 +118,26 @@ export const remindRun: Command = {
     if (Number.isNaN(at.getTime())) throw new UsageError(w(`--at 不是有效时间: ${atText}`, `--at is not a time: ${atText}`));
     const { prisma, plan: p } = await plan(ctx);
     const dryRun = Boolean(ctx.values["dry-run"]);
-    if (!dryRun) {
-      // Sending needs the platform senders: the bot process owns them.
-      throw new CliError(
-        w("由运行中的机器人发送提醒;CLI 只支持 --dry-run(或在机器人里用 /duban 提醒)", "Reminders are sent by the running bot; the CLI supports --dry-run"),
-      );
+    const config = ctx.config();
+    // A dry run plans for every platform; a real run sends through the configured ones.
+    const senders = dryRun ? { slack: dryRunSender("slack"), dingtalk: dryRunSender("dingtalk") } : buildSenders(config);
+    if (!dryRun && !Object.keys(senders).length) {
+      throw new CliError(w("没有配置 Slack 或钉钉,无法发送;可加 --dry-run 查看将发给谁", "Neither Slack nor DingTalk is configured; add --dry-run to see who would get what"));
     }
-    const report = await runReminders({ db: prisma, planId: p.id, timeZone: ctx.config().tz, senders: { slack: dryRunSender("slack"), dingtalk: dryRunSender("dingtalk") }, instanceId: `cli@${hostname()}` }, { at, dryRun: true, ignoreLastRun: Boolean(atText) });
+    const bot = createBot({ db: prisma, store: createStore(prisma, p.id), clock: systemClock(config.tz) });
+    const report = await runReminders(
+      { db: prisma, planId: p.id, timeZone: config.tz, senders, bot, instanceId: `cli@${hostname()}:${process.pid}` },
+      { at, dryRun, ignoreLastRun: Boolean(atText) },
+    );
     ctx.print(report, () => [
       ctx.lang === "zh" ? `截至 ${report.at}:${report.sendingAllowed ? "" : "(免打扰时段,不发送)"}` : `As of ${report.at}${report.sendingAllowed ? "" : " (quiet time: nothing is sent)"}:`,
       ...report.steps.map((s) => `  ${periodLabelFromKey(s.period, ctx.lang)} ${s.step} → ${s.audience}`),
       ...report.planned.map((d) => `    ${d.platform} ${d.recipient} ${d.unit ?? ""}: ${d.title}`),
       ...(report.noRecipient.length ? [(ctx.lang === "zh" ? "  没有可送达的联络员: " : "  No reachable liaison: ") + report.noRecipient.join("、")] : []),
       ...report.skipped.map((s) => `  ${ctx.lang === "zh" ? "跳过" : "skip"} ${periodLabelFromKey(s.period, ctx.lang)} ${s.step}: ${s.reason}`),
+      ...(dryRun ? [] : [ctx.lang === "zh" ? `已发送 ${report.sent},失败 ${report.failed},此前已发 ${report.alreadyDone}` : `sent ${report.sent}, failed ${report.failed}, already done ${report.alreadyDone}`]),
     ]);
-    return 0;
+    return report.failed ? 1 : 0;
   },
 };
 
