@@ -80,6 +80,13 @@ export interface Actor {
   isTaskforce: boolean;
 }
 
+export interface ScheduleView {
+  config: import("../src/domain/schedule/schedule-config.js").ScheduleConfig;
+  next: { period: number; step: string; audience: string; at: Date; provisional: boolean }[];
+  /** Years (this and next) the working calendar does not cover yet. */
+  missingYears: number[];
+}
+
 export interface Store {
   planId: number;
   obligations(unitId: number): Promise<Obligations>;
@@ -93,6 +100,10 @@ export interface Store {
   bind(who: { platform: PlatformName; tenant: string; userId: string }, unitId: number, role: "liaison" | "taskforce" | "admin", by: string): Promise<{ created: boolean }>;
   unbind(who: { platform: PlatformName; tenant: string; userId: string }, opts: { unitId?: number }): Promise<number>;
   audit(entry: AuditRecord): Promise<void>;
+  /** The reminder schedule with its next ten firings, as of `now`. */
+  schedule(now: Date, timeZone: string): Promise<ScheduleView>;
+  /** Applies one admin setting (设置 截止日 5 …); stores it when valid. */
+  setSchedule(key: string, value: string, by: string): Promise<import("../src/domain/schedule/schedule-config.js").SettingResult>;
 }
 
 /** Time as the handlers see it: injected, so tests control it. */

@@ -6,6 +6,7 @@ import { handleReport } from "../../handlers/report.js";
 import { problemsReply } from "../../handlers/reply-helpers.js";
 import { handleStatus } from "../../handlers/status.js";
 import { handleTasks } from "../../handlers/tasks.js";
+import { handleSettings } from "../../handlers/settings.js";
 import type { Bot, Incoming, Lang, Reply, ReportForm, ReportFormSubmission } from "../../handlers/types.js";
 import { toSimplified } from "../domain/plan/script.js";
 import { parseCommand } from "../domain/report/parse-command.js";
@@ -29,6 +30,8 @@ export interface BotDeps {
 }
 
 const COMMAND_WORD = /^\s*([a-z]+)/i;
+/** 设置 / set: the admin's schedule command (outside the report grammar). */
+const SETTINGS_VERB = /^\s*(?:提醒设置|设置|settings|set)(?=\s|$)/i;
 /** A report verb with nothing after it. */
 const BARE_FORM_VERB = /^\s*(?:\/report|上报|填报|report|form)\s*$/i;
 
@@ -96,6 +99,8 @@ export function createBot(deps: BotDeps): Bot {
       const form = await openFormFor(actor, unit, undefined, "report");
       return { status: "info", title: form.labels.title, lines: [], form };
     }
+    const setting = SETTINGS_VERB.exec(toSimplified(text));
+    if (setting) return handleSettings(text.slice(setting[0].length), ctxFor(incoming, actor, unit, obligations), incoming.text ?? "");
     const parsed = parseCommand(text, {
       indicators: obligations?.indicators ?? [],
       now: clock.now(),

@@ -6,6 +6,12 @@ import type { Db } from "../persistence/database.js";
 import { obligationsOf } from "../persistence/obligation-repository.js";
 import { latestValues, periodStatus, submitRevision } from "../persistence/report-repository.js";
 import { resolveUnit, suggestUnits } from "../persistence/unit-repository.js";
+import { createWorkingCalendar } from "../domain/calendar/working-calendar.js";
+import { wallClock } from "../domain/calendar/zoned-time.js";
+import { periodKey } from "../domain/report/types.js";
+import { nextFirings } from "../domain/schedule/reminder-ladder.js";
+import { applySetting } from "../domain/schedule/schedule-config.js";
+import { calendarOverrides, loadSchedule, saveSchedule } from "../persistence/schedule-repository.js";
 
 /** How long a unit's obligations are reused: they change only when the plan is re-imported. */
 const OBLIGATIONS_TTL_MS = 30_000;
@@ -54,6 +60,22 @@ export function createStore(db: Db, planId: number, opts: { now?: () => number }
     bind: async (who, unitId, role, by) => ({ created: (await bind(db, who, unitId, role, by)).created }),
     unbind: (who, opts) => unbind(db, who, opts),
     audit: (entry) => writeAudit(db, entry),
+    async schedule(at, timeZone) {
+      const { config } = await loadSchedule(db, planId);
+      const calendar = createWorkingCalendar({ overrides: await calendarOverrides(db) });
+      const year = Number(wallClock(at, timeZone).date.slice(0, 4));
+      return {
+        config,
+        next: nextFirings(config, calendar, timeZone, at, 10).map((f) => ({ period: periodKey(f.period), step: f.step, audience: f.audience, at: f.at, provisional: f.provisional })),
+        missingYears: calendar.missingYears(year, year + 1),
+      };
+    },
+    async setSchedule(key, value, by) {
+      const { config } = await loadSchedule(db, planId);
+      const r = applySetting(config, key, value);
+      if (r.ok) await saveSchedule(db, planId, r.config, by);
+      return r;
+    },
   };
 }
 

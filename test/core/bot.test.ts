@@ -149,6 +149,25 @@ describe.each(PROVIDERS)("the core bot on %s", (provider) => {
     expect(t.lines.join("\n")).toContain("上次");
   });
 
+  it("GIVEN 设置 THEN admins see and change the reminder schedule; bad values are named; liaisons are refused", async () => {
+    expect((await f.say("U_JXJ", "设置 截止日 6")).status).toBe("denied");
+    const show = await f.say("U_ADMIN", "设置");
+    expect(show.status).toBe("info");
+    expect(show.lines.join("\n")).toContain("每月 5 日");
+    expect(show.lines.filter((l) => l.startsWith("- "))).toHaveLength(10);
+    const bad = await f.say("U_ADMIN", "設置 截止日 31");
+    expect(bad.status).toBe("error");
+    expect(bad.lines.join()).toMatch(/1 到 28/);
+    expect(bad.example).toContain("设置 截止日");
+    const ok = await f.say("U_ADMIN", "设置 截止日 第5个工作日");
+    expect(ok.status, ok.lines.join()).toBe("info");
+    expect(ok.lines.join("\n")).toContain("第 5 个工作日");
+    const audit = await f.db.prisma.auditLog.findMany({ where: { action: "schedule.set" }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.result)).toEqual(["rejected", "ok"]);
+    const stored = await f.db.prisma.schedule.findFirst();
+    expect(JSON.parse(stored!.config).window.due).toEqual({ kind: "nth_workday", n: 5 });
+  });
+
   it("GIVEN an admin THEN bind works in chat; a liaison is refused", async () => {
     const denied = await f.say("U_JXJ", "绑定 U_NEW 义乌市 联络员");
     expect(denied.status).toBe("denied");
