@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { remindersBench } from "./reminders/run.js";
 import { slackReportBench } from "./slack-report/run.js";
 
 /**
@@ -16,6 +17,13 @@ if (!only || only.includes("slack-report")) {
   console.table(r.rows);
   console.table(r.ratios);
   results["slack-report"] = r;
+}
+
+if (!only || only.includes("reminders")) {
+  console.log("reminders: fan-out through a fake DingTalk enforcing 20 QPS per API (BENCH_FULL=1 for 1,000 per-unit openings) …");
+  const r = await remindersBench({ full: process.env.BENCH_FULL === "1" });
+  console.table(r);
+  results.reminders = r;
 }
 
 writeFileSync("bench/results.json", JSON.stringify(results, null, 2));

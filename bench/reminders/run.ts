@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DingTalkOpenApi } from "../../src/adapters/dingtalk/index.js";
+import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.js";
+import { ladderFor } from "../../src/domain/schedule/reminder-ladder.js";
+import { DEFAULT_SCHEDULE } from "../../src/domain/schedule/schedule-config.js";
+import { openDatabase, type Database } from "../../src/persistence/database.js";
+import { findPlan } from "../../src/persistence/plan-repository.js";
+import { createDingTalkSender } from "../../src/reminders/dingtalk-sender.js";
+import { minimumFanOutMs } from "../../src/reminders/pacer.js";
+import { runReminders } from "../../src/reminders/run-reminders.js";
+import { seedBundledPlan } from "../../src/services/seed-bundled-plan.js";
+import { startFakeDingTalk } from "../../test/fakes/fake-dingtalk.js";
+import { round } from "../lib/stats.js";
+
+/**
+ * Issue #4's benchmark: reminders to many units through a fake DingTalk that
+ * enforces the real limits (20 QPS per API → HTTP 403), as a ratio to the minimum
+ * those limits allow. Two steps: a chase reminder (the same text to everyone:
+ * batchSend carries 20 users per call) and the opening notice (different for
+ * each unit: one call per unit). The runner, the ledger and the fake share this
+ * process, so peak RSS is an upper bound for the runner.
+ */
+
+// October 2026: its window (November) opens on the 2nd and is due on the 5th, so every step exists.
+const PERIOD = { year: 2026, month: 10 };
+
+async function seedUnits(db: Database, n: number) {
+  const p = db.prisma;
+  await seedBundledPlan(p);
+  const plan = (await findPlan(p))!;
+  const group = await p.taskGroup.create({ data: { planId: plan.id, code: "bench", ordinal: 99, title: "bench", kind: "key_tasks" } });
+  const task = await p.task.create({ data: { planId: plan.id, groupId: group.id, code: "B1", ordinal: 99, title: "bench" } });
+  for (let i = 0; i < n; i += 200) {
+    const names = Array.from({ length: Math.min(200, n - i) }, (_, k) => `基准单位${i + k}`);
+    await p.unit.createMany({ data: names.map((name) => ({ name, kind: "department" })) });
+    const units = await p.unit.findMany({ where: { name: { in: names } } });
+    for (const u of units) {
+      const wi = await p.workItem.create({ data: { taskId: task.id, ref: `B1#${u.id}`, seq: u.id, text: "bench", clause: "" } });
+      await p.workItemUnit.create({ data: { workItemId: wi.id, unitId: u.id, role: "lead", position: 0 } });
+      const identity = await p.chatIdentity.create({ data: { platform: "dingtalk", tenant: "corp", userId: `staff${u.id}` } });
+      await p.binding.create({ data: { identityId: identity.id, unitId: u.id, role: "liaison", createdBy: "bench" } });
+    }
+  }
+  return plan.id;
+}
+
+async function totalChanges(db: Database): Promise<number> {
+  const rows = await db.prisma.$queryRawUnsafe<{ n: bigint | number }[]>("SELECT total_changes() AS n");
+  return Number(rows[0]!.n);
+}
+
+async function oneCase(label: string, step: "before_due" | "opening", units: number) {
+  const dir = mkdtempSync(join(tmpdir(), "duban-remind-bench-"));
+  const db = await openDatabase(`file:${join(dir, "b.db")}`);
+  const fake = await startFakeDingTalk({ qpsLimit: 20 });
+  try {
+    const planId = await seedUnits(db, units);
+    // Only the bench units owe the report: the bundled plan's own units have no liaisons bound.
+    const openapi = new DingTalkOpenApi({ clientId: fake.clientId, clientSecret: fake.clientSecret, robotCode: fake.robotCode, baseUrl: fake.url });
+    const sender = createDingTalkSender({ openapi });
+    const calendar = createWorkingCalendar();
+    const s = ladderFor(PERIOD, DEFAULT_SCHEDULE, calendar, "Asia/Shanghai").find((x) => x.step === step)!;
+    const before = await totalChanges(db);
+    const t0 = performance.now();
+    const report = await runReminders(
+      { db: db.prisma, planId, timeZone: "Asia/Shanghai", senders: { dingtalk: sender }, instanceId: "bench" },
+      { at: s.at, ignoreLastRun: true },
+    );
+    const ms = performance.now() - t0;
+    const writes = (await totalChanges(db)) - before;
+    const delivered = report.sent;
+    const minimum = minimumFanOutMs("dingtalk", delivered, { perApi: { limit: 20, windowMs: 1000 }, mode: "markdown", ...(step === "opening" ? { batchSize: 1 } : {}) });
+    const calls = fake.calls.filter((c) => c.api.includes("batchSend")).length;
+    const throttled = fake.calls.filter((c) => c.status === 403).length;
+    return {
+      case: label,
+      units,
+      delivered,
+      failed: report.failed,
+      "batchSend calls": calls,
+      "403s": throttled,
+      "time s": round(ms / 1000, 2),
+      "minimum s": round(minimum / 1000, 2),
+      "time / minimum": minimum > 0 ? round(ms / minimum, 2) : "-",
+      "deliveries/s": round(delivered / (ms / 1000), 0),
+      "rows written / delivery": round(writes / Math.max(1, delivered), 2),
+      "peak RSS MB": round(process.resourceUsage().maxRSS / 1024, 0),
+    };
+  } finally {
+    await fake.close();
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function remindersBench(opts: { full: boolean }) {
+  const rows = [];
+  rows.push(await oneCase("DingTalk chase (same text, batched)", "before_due", 1000));
+  rows.push(await oneCase("DingTalk opening (per-unit text)", "opening", opts.full ? 1000 : 200));
+  return rows;
+}

@@ -1,0 +1,123 @@
+import type { Db } from "./database.js";
+import { CLAIM_LEASE_MS, deliveryKey, type DeliveryKey } from "./delivery-repository.js";
+import { isUniqueViolation } from "./report-repository.js";
+
+/**
+ * The reminder run's reads and claims in bulk: a run for 1,000 units must not
+ * cost thousands of queries (one per unit for obligations, bindings, claims), or
+ * the database, not the platforms' rate limits, sets the pace.
+ */
+
+export interface UnitStatus {
+  unitId: number;
+  name: string;
+  reported: boolean;
+  owed: number;
+  missing: number;
+  workItems: number;
+  owedLines: { name: string; unit: string }[];
+}
+
+/** For each unit: what it owes (led work items' indicators + shares) and what it has reported for `period`. */
+export async function unitStatuses(db: Db, planId: number, units: { id: number; name: string }[], period: number): Promise<UnitStatus[]> {
+  const ids = units.map((u) => u.id);
+  const leads = await db.workItemUnit.findMany({
+    where: { role: "lead", unitId: { in: ids }, workItem: { task: { planId } } },
+    select: { unitId: true, workItem: { select: { id: true, indicators: { where: { retiredAt: null }, select: { id: true, name: true, unit: true, ordinal: true } } } } },
+  });
+  const shares = await db.indicatorShare.findMany({
+    where: { unitId: { in: ids }, indicator: { planId, retiredAt: null } },
+    select: { unitId: true, indicator: { select: { id: true, name: true, unit: true, ordinal: true } } },
+  });
+  const reports = await db.report.findMany({
+    where: { planId, period, unitId: { in: ids } },
+    select: { unitId: true, values: { where: { current: true }, select: { indicatorId: true } } },
+  });
+  const owed = new Map<number, Map<number, { name: string; unit: string; ordinal: number }>>();
+  const workItems = new Map<number, number>();
+  const add = (unitId: number, i: { id: number; name: string; unit: string; ordinal: number }) => {
+    const m = owed.get(unitId) ?? new Map();
+    m.set(i.id, i);
+    owed.set(unitId, m);
+  };
+  for (const l of leads) {
+    workItems.set(l.unitId, (workItems.get(l.unitId) ?? 0) + 1);
+    for (const i of l.workItem.indicators) add(l.unitId, i);
+  }
+  for (const s of shares) add(s.unitId, s.indicator);
+  const have = new Map(reports.map((r) => [r.unitId, new Set(r.values.map((v) => v.indicatorId))]));
+  return units.map((u) => {
+    const mine = [...(owed.get(u.id)?.entries() ?? [])].sort((a, b) => a[1].ordinal - b[1].ordinal);
+    const got = have.get(u.id);
+    return {
+      unitId: u.id,
+      name: u.name,
+      reported: Boolean(got),
+      owed: mine.length,
+      missing: mine.filter(([id]) => !got?.has(id)).length,
+      workItems: workItems.get(u.id) ?? 0,
+      owedLines: mine.map(([, i]) => ({ name: i.name, unit: i.unit })),
+    };
+  });
+}
+
+/** Liaisons reachable on a chat platform, by unit. */
+export async function liaisonsByUnit(db: Db, unitIds: number[]) {
+  const rows = await db.binding.findMany({
+    where: { unitId: { in: unitIds }, role: "liaison", identity: { platform: { in: ["slack", "dingtalk"] } } },
+    select: { unitId: true, identity: { select: { platform: true, tenant: true, userId: true } } },
+    orderBy: { id: "asc" },
+  });
+  const out = new Map<number, { platform: string; tenant: string; userId: string }[]>();
+  for (const r of rows) out.set(r.unitId, [...(out.get(r.unitId) ?? []), r.identity]);
+  return out;
+}
+
+/**
+ * Claims many deliveries at once; returns the keys this caller now holds (newly
+ * claimed, or taken over from a stale claim). One INSERT … ON CONFLICT DO NOTHING
+ * per chunk (SQLite and PostgreSQL both have it), then one takeover UPDATE.
+ */
+export async function claimDeliveries(db: Db, keys: DeliveryKey[], by: string, now: Date): Promise<Set<string>> {
+  const held = new Set<string>();
+  for (let i = 0; i < keys.length; i += 200) {
+    const chunk = keys.slice(i, i + 200);
+    const before = await db.delivery.findMany({ where: { key: { in: chunk.map(deliveryKey) } }, select: { key: true } });
+    const exists = new Set(before.map((b) => b.key));
+    const fresh = chunk.filter((k) => !exists.has(deliveryKey(k)));
+    if (fresh.length) {
+      // createMany has no skipDuplicates on SQLite; a racing replica may insert the same
+      // keys between our read and this write, so fall back to one-by-one on a conflict.
+      try {
+        await db.delivery.createMany({ data: fresh.map((k) => ({ ...k, key: deliveryKey(k), status: "claimed", claimedBy: by, claimedAt: now })) });
+        for (const k of fresh) held.add(deliveryKey(k));
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        for (const k of fresh) {
+          try {
+            await db.delivery.create({ data: { ...k, key: deliveryKey(k), status: "claimed", claimedBy: by, claimedAt: now } });
+            held.add(deliveryKey(k));
+          } catch (e2) {
+            if (!isUniqueViolation(e2)) throw e2; // otherwise claimed by someone else: theirs
+          }
+        }
+      }
+    }
+    const stale = chunk.map(deliveryKey).filter((k) => exists.has(k));
+    if (stale.length) {
+      const cutoff = new Date(now.getTime() - CLAIM_LEASE_MS);
+      const takeable = await db.delivery.findMany({ where: { key: { in: stale }, status: "claimed", claimedAt: { lt: cutoff } }, select: { key: true, claimedAt: true } });
+      for (const t of takeable) {
+        // Compare-and-set on claimedAt: of two replicas taking over, one wins.
+        const { count } = await db.delivery.updateMany({ where: { key: t.key, status: "claimed", claimedAt: t.claimedAt }, data: { claimedBy: by, claimedAt: now } });
+        if (count === 1) held.add(t.key);
+      }
+    }
+  }
+  return held;
+}
+
+/** Marks many deliveries sent in one statement. */
+export async function markSentMany(db: Db, keys: string[], now: Date): Promise<void> {
+  if (keys.length) await db.delivery.updateMany({ where: { key: { in: keys } }, data: { status: "sent", sentAt: now, error: null } });
+}
