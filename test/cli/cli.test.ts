@@ -149,6 +149,40 @@ describe.each(PROVIDERS)("CLI on %s", (provider) => {
     expect((await cli(["audit", "list", "--json"], env)).json<unknown[]>().length).toBe(before);
   });
 
+  it("GIVEN stored reports THEN report list and report show give values, narrative and the revision history", async () => {
+    const { openDatabase } = await import("../../src/persistence/database.js");
+    const { submitRevision } = await import("../../src/persistence/report-repository.js");
+    const db = await openDatabase(tdb.url);
+    try {
+      const plan = (await db.prisma.plan.findFirst())!;
+      const unit = (await db.prisma.unit.findUnique({ where: { name: "市经信局" } }))!;
+      const ind = (await db.prisma.indicator.findFirst({ where: { code: "T18-2" } }))!;
+      const base = { planId: plan.id, unitId: unit.id, period: 202610, identityId: null, platform: "cli", narrative: {} };
+      await submitRevision(db.prisma, { ...base, mode: "report", rawInput: "上报 新增工业机器人 260台", reason: null, narrative: { progress: "顺利" }, values: [{ indicatorId: ind.id, value: 260, raw: "260台" }] });
+      await submitRevision(db.prisma, { ...base, mode: "correct", rawInput: "修改 新增工业机器人 270台 原因:口径", reason: "口径", values: [{ indicatorId: ind.id, value: 270, raw: "270台" }] });
+    } finally {
+      await db.close();
+    }
+    const list = await cli(["report", "list", "--period", "2026-10", "--json"], env);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.json()).toEqual([expect.objectContaining({ unit: "市经信局", period: 202610, revision: 2, revisions: 2, values: 1 })]);
+    const show = await cli(["report", "show", "經信局", "2026年10月", "--json"], env);
+    expect(show.code, show.stderr).toBe(0);
+    const r = show.json<{ values: { code: string; value: number }[]; narrative: { progress: string }; revisions: { revision: number; reason: string | null; rawInput: string; values: { value: number }[] }[] }>();
+    expect(r.values).toEqual([expect.objectContaining({ code: "T18-2", value: 270 })]);
+    expect(r.narrative.progress).toBe("顺利");
+    expect(r.revisions.map((x) => [x.revision, x.reason, x.values[0]!.value])).toEqual([
+      [1, null, 260],
+      [2, "口径", 270],
+    ]);
+    const text = await cli(["report", "show", "市经信局", "2026-10"], env);
+    expect(text.stdout).toContain("修改历史");
+    const none = await cli(["report", "show", "义乌市", "2026-10"], env);
+    expect(none.code).toBe(1);
+    const badPeriod = await cli(["report", "list", "--period", "十三月"], env);
+    expect(badPeriod.code).toBe(2);
+  });
+
   it("GIVEN bind and unbind THEN units resolve by alias in either script, and every change is audited", async () => {
     const r = await cli(["bind", "dingtalk", "0123", "義烏", "--role", "liaison", "--json"], env);
     expect(r.code).toBe(0);
