@@ -1,0 +1,82 @@
+/**
+ * The two rankings' unit lists, from the plan's indicators. Both feed the same
+ * `computeRanking`:
+ * - lead departments: the indicators of the work items they lead (列第一位的为
+ *   牵头单位), judged on the city target;
+ * - counties (and the zone): the indicators where the county holds a share
+ *   (任务分解), judged on the share. A county without any share is still listed
+ *   (it comes out unranked, "no_indicators"), so the briefing can say so.
+ *
+ * The caller leaves retired indicators out.
+ */
+import type { IndicatorKind } from "../plan/types.js";
+import type { Period } from "../report/types.js";
+import type { RankingUnit, ScoringIndicator } from "./types.js";
+
+export interface PlanIndicatorRow {
+  id: number;
+  code: string;
+  name: string;
+  unit: string;
+  kind: IndicatorKind;
+  comparator: "gte" | "lte";
+  /** City-wide target. */
+  target: number;
+  weight: number;
+  headline: boolean;
+  /** ISO date ("2023-12-31") or null. */
+  deadline: string | null;
+  /** Lead unit(s) of the indicator's work item (WorkItemUnit role "lead"); empty for 攻坚目标 without a work item. */
+  leadUnitIds: readonly number[];
+  /** IndicatorShare rows: unitId → the county's target. */
+  shares: ReadonlyMap<number, number>;
+}
+
+export interface UnitRow {
+  unitId: number;
+  name: string;
+}
+
+/** "2023-12-31" → 2023-12; undefined when it does not read as a date. */
+export function deadlinePeriod(iso: string | null): Period | undefined {
+  const m = iso === null ? null : /^(\d{4})-(\d{2})/u.exec(iso);
+  if (!m) return undefined;
+  const month = Number(m[2]);
+  return month >= 1 && month <= 12 ? { year: Number(m[1]), month } : undefined;
+}
+
+function scoring(row: PlanIndicatorRow, target: number, targetSource: "city" | "share"): ScoringIndicator {
+  const deadline = deadlinePeriod(row.deadline);
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    unit: row.unit,
+    kind: row.kind,
+    comparator: row.comparator,
+    target,
+    targetSource,
+    weight: row.weight,
+    headline: row.headline,
+    ...(deadline ? { deadline } : {}),
+  };
+}
+
+export function departmentUnits(indicators: readonly PlanIndicatorRow[], departments: readonly UnitRow[]): RankingUnit[] {
+  return departments.map((d) => ({
+    unitId: d.unitId,
+    name: d.name,
+    indicators: indicators.filter((i) => i.leadUnitIds.includes(d.unitId)).map((i) => scoring(i, i.target, "city")),
+  }));
+}
+
+export function countyUnits(indicators: readonly PlanIndicatorRow[], counties: readonly UnitRow[]): RankingUnit[] {
+  return counties.map((c) => ({
+    unitId: c.unitId,
+    name: c.name,
+    indicators: indicators.flatMap((i) => {
+      const share = i.shares.get(c.unitId);
+      return share === undefined ? [] : [scoring(i, share, "share")];
+    }),
+  }));
+}
