@@ -13,6 +13,12 @@ import { isUniqueViolation } from "./report-repository.js";
 
 export const CLAIM_LEASE_MS = 2 * 60_000;
 
+/** The lease, from DUBAN_CLAIM_LEASE_MS when set (tests, slow platforms), else CLAIM_LEASE_MS. */
+export function claimLeaseMs(env: Record<string, string | undefined> = process.env): number {
+  const v = Number(env["DUBAN_CLAIM_LEASE_MS"]);
+  return Number.isFinite(v) && v > 0 ? v : CLAIM_LEASE_MS;
+}
+
 export interface DeliveryKey {
   planId: number;
   period: number;
@@ -28,7 +34,7 @@ export function deliveryKey(k: DeliveryKey): string {
 
 export type ClaimResult = "claimed" | "taken_over" | "done";
 
-export async function claimDelivery(db: Db, k: DeliveryKey, by: string, now: Date): Promise<ClaimResult> {
+export async function claimDelivery(db: Db, k: DeliveryKey, by: string, now: Date, leaseMs = CLAIM_LEASE_MS): Promise<ClaimResult> {
   const key = deliveryKey(k);
   try {
     await db.delivery.create({ data: { ...k, key, status: "claimed", claimedBy: by, claimedAt: now } });
@@ -38,14 +44,20 @@ export async function claimDelivery(db: Db, k: DeliveryKey, by: string, now: Dat
   }
   // Someone holds it: take it over only if their claim is stale (they died before sending).
   const { count } = await db.delivery.updateMany({
-    where: { key, status: "claimed", claimedAt: { lt: new Date(now.getTime() - CLAIM_LEASE_MS) } },
+    where: { key, status: "claimed", claimedAt: { lt: new Date(now.getTime() - leaseMs) } },
     data: { claimedBy: by, claimedAt: now },
   });
   return count === 1 ? "taken_over" : "done";
 }
 
+/**
+ * Right before the platform call for these deliveries (each attempt): from here on a crash leaves
+ * them "uncertain". Only rows still ours (claimed or sending) move; a row another process already
+ * finished is left alone.
+ */
 export async function markSending(db: Db, keys: string[]): Promise<void> {
-  await db.delivery.updateMany({ where: { key: { in: keys } }, data: { status: "sending", attempts: { increment: 1 } } });
+  if (!keys.length) return;
+  await db.delivery.updateMany({ where: { key: { in: keys }, status: { in: ["claimed", "sending"] } }, data: { status: "sending", attempts: { increment: 1 } } });
 }
 
 export async function markOutcome(db: Db, key: string, outcome: { ok: true; ref?: string } | { ok: false; error: string }, now: Date): Promise<void> {
@@ -58,17 +70,29 @@ export async function markOutcome(db: Db, key: string, outcome: { ok: true; ref?
 }
 
 /** Stale claims of any step (their process died before sending): to be sent now. */
-export async function staleClaims(db: Db, planId: number, now: Date) {
+export async function staleClaims(db: Db, planId: number, now: Date, leaseMs = CLAIM_LEASE_MS) {
   return db.delivery.findMany({
-    where: { planId, status: "claimed", claimedAt: { lt: new Date(now.getTime() - CLAIM_LEASE_MS) } },
+    where: { planId, status: "claimed", claimedAt: { lt: new Date(now.getTime() - leaseMs) } },
     orderBy: { id: "asc" },
   });
 }
 
-/** Rows stuck in "sending" past the lease: their process died mid-send. */
-export async function markUncertain(db: Db, planId: number, now: Date): Promise<number> {
+/**
+ * A stale claim whose delivery is no longer due (the unit reported meanwhile, the liaison was
+ * unbound): closed as "skipped" with the reason, unless someone took it over in between.
+ */
+export async function markSkipped(db: Db, key: string, reason: string, now: Date, leaseMs = CLAIM_LEASE_MS): Promise<boolean> {
   const { count } = await db.delivery.updateMany({
-    where: { planId, status: "sending", claimedAt: { lt: new Date(now.getTime() - CLAIM_LEASE_MS) } },
+    where: { key, status: "claimed", claimedAt: { lt: new Date(now.getTime() - leaseMs) } },
+    data: { status: "skipped", error: reason.slice(0, 500) },
+  });
+  return count === 1;
+}
+
+/** Rows stuck in "sending" past the lease: their process died mid-send. */
+export async function markUncertain(db: Db, planId: number, now: Date, leaseMs = CLAIM_LEASE_MS): Promise<number> {
+  const { count } = await db.delivery.updateMany({
+    where: { planId, status: "sending", claimedAt: { lt: new Date(now.getTime() - leaseMs) } },
     data: { status: "uncertain", error: "the process stopped while sending; not resent to avoid a duplicate" },
   });
   return count;

@@ -22,7 +22,7 @@ import { BATCH_SEND_MAX_USERS, DingTalkApiError, type BatchSendResult, type Card
 import { renderMarkdown } from "../adapters/dingtalk/render-reply.js";
 import { buildCardParamMap } from "../adapters/dingtalk/report-card.js";
 import { forEachConcurrent, Pacer, RetriesExhaustedError, retryWithBackoff, type Clock, type RetryOptions, type WindowLimit } from "./pacer.js";
-import type { DeliveryOutcome, ReminderSender } from "./sender.js";
+import type { DeliveryOutcome, ReminderSender, SendHooks } from "./sender.js";
 
 /** Delivers the report card to one target; returns its outTrackId. `adapter.deliverReportCard` fits. */
 export type DeliverCard = (target: CardTarget, form: ReportForm, reply: Reply) => Promise<string>;
@@ -163,7 +163,7 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): ReminderSende
     );
 
   /** One batchSend of ≤ 20 users, then rounds for the users DingTalk flow-controlled. */
-  const sendBatch = async (users: string[], msg: RobotMsg, out: Map<string, DeliveryOutcome>): Promise<void> => {
+  const sendBatch = async (users: string[], msg: RobotMsg, out: Map<string, DeliveryOutcome>, hooks?: SendHooks): Promise<void> => {
     let pending = users;
     for (let round = 1; pending.length > 0; round++) {
       if (round > flowRounds) {
@@ -174,7 +174,10 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): ReminderSende
       const batch = pending;
       let result: BatchSendResult;
       try {
-        result = await call(API.batch, () => openapi.batchSend(batch, msg));
+        result = await call(API.batch, async () => {
+          await hooks?.beforeSend?.(batch);
+          return openapi.batchSend(batch, msg);
+        });
       } catch (e) {
         for (const u of batch) out.set(u, dingTalkFailureOutcome(e));
         return;
@@ -190,12 +193,12 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): ReminderSende
     }
   };
 
-  const sendMarkdown = async (users: string[], reply: Reply, out: Map<string, DeliveryOutcome>): Promise<void> => {
+  const sendMarkdown = async (users: string[], reply: Reply, out: Map<string, DeliveryOutcome>, hooks?: SendHooks): Promise<void> => {
     const md = renderMarkdown(reply, { lang });
     const msg: RobotMsg = { msgKey: "sampleMarkdown", msgParam: { title: md.title, text: md.text } };
     const batches: string[][] = [];
     for (let i = 0; i < users.length; i += BATCH_SEND_MAX_USERS) batches.push(users.slice(i, i + BATCH_SEND_MAX_USERS));
-    await forEachConcurrent(batches, pace.maxInFlight, (b) => sendBatch(b, msg, out));
+    await forEachConcurrent(batches, pace.maxInFlight, (b) => sendBatch(b, msg, out, hooks));
   };
 
   /** Cards for users with a form; returns the users who still need the markdown reminder. */
@@ -205,6 +208,7 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): ReminderSende
     form: (userId: string) => Promise<ReportForm | undefined>,
     deliverCard: DeliverCard,
     out: Map<string, DeliveryOutcome>,
+    hooks?: SendHooks,
   ): Promise<string[]> => {
     const fallback: string[] = [];
     await forEachConcurrent(users, pace.maxInFlight, async (userId) => {
@@ -218,7 +222,10 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): ReminderSende
       const target: CardTarget = { kind: "direct", userId };
       const formFor = f;
       try {
-        const outTrackId = await call(API.card, () => deliverCard(target, formFor, reply));
+        const outTrackId = await call(API.card, async () => {
+          await hooks?.beforeSend?.([userId]);
+          return deliverCard(target, formFor, reply);
+        });
         out.set(userId, { ok: true, ref: outTrackId });
       } catch (e) {
         const o = dingTalkFailureOutcome(e);
@@ -231,17 +238,20 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): ReminderSende
 
   return {
     platform: "dingtalk",
-    async sendDirect(userIds, reply, form) {
+    async sendDirect(userIds, reply, form, hooks) {
       const users = [...new Set(userIds)];
       const out = new Map<string, DeliveryOutcome>();
-      const markdownUsers = form && opts.deliverCard ? await sendCards(users, reply, form, opts.deliverCard, out) : users;
-      await sendMarkdown(markdownUsers, reply, out);
+      const markdownUsers = form && opts.deliverCard ? await sendCards(users, reply, form, opts.deliverCard, out, hooks) : users;
+      await sendMarkdown(markdownUsers, reply, out, hooks);
       return new Map(users.map((u) => [u, out.get(u) ?? { ok: false, permanent: false, error: "no outcome" }]));
     },
-    async sendGroup(openConversationId, reply) {
+    async sendGroup(openConversationId, reply, hooks) {
       const md = renderMarkdown(reply, { lang });
       try {
-        const r = await call(API.group, () => openapi.sendGroup(openConversationId, { msgKey: "sampleMarkdown", msgParam: { title: md.title, text: md.text } }));
+        const r = await call(API.group, async () => {
+          await hooks?.beforeSend?.([openConversationId]);
+          return openapi.sendGroup(openConversationId, { msgKey: "sampleMarkdown", msgParam: { title: md.title, text: md.text } });
+        });
         return { ok: true, ...(r.processQueryKey ? { ref: r.processQueryKey } : {}) };
       } catch (e) {
         return dingTalkFailureOutcome(e);

@@ -8,9 +8,11 @@ import type { Logger } from "../logging/logger.js";
 import type { Db } from "../persistence/database.js";
 import {
   claimDelivery,
+  claimLeaseMs,
   deliveryKey,
   markOutcome,
   markSending,
+  markSkipped,
   markUncertain,
   staleClaims,
   type DeliveryKey,
@@ -18,7 +20,7 @@ import {
 import { obligationsOf } from "../persistence/obligation-repository.js";
 import { calendarOverrides, getLastRunAt, loadSchedule, setLastRunAt } from "../persistence/schedule-repository.js";
 import { chaseNotice, escalationNotice, openingNotice } from "./messages.js";
-import type { DeliveryOutcome, ReminderSender } from "./sender.js";
+import type { DeliveryOutcome, ReminderSender, SendHooks } from "./sender.js";
 
 /**
  * One pass of the reminder ladder at a moment: which steps are due (the pure
@@ -38,6 +40,14 @@ export interface ReminderDeps {
   log?: Logger;
   /** Who claims, for the ledger: host:pid. */
   instanceId: string;
+  /**
+   * The wall clock of the ledger: claim times, leases, sentAt. Not `at`: a manual
+   * `remind run --at <past>` must neither see live claims as stale nor date its
+   * sends in the past. Default: the real time.
+   */
+  now?: () => Date;
+  /** How long a claim or a send may stay unfinished before another run takes it over. Default claimLeaseMs(). */
+  claimLeaseMs?: number;
 }
 
 export interface RunOptions {
@@ -102,16 +112,28 @@ export async function runReminders(deps: ReminderDeps, opts: RunOptions): Promis
   const targets: Target[] = [];
   for (const step of decision.send) targets.push(...(await targetsFor(deps, step, config, calendar, report)));
 
+  const now = deps.now ?? (() => new Date());
+  const lease = deps.claimLeaseMs ?? claimLeaseMs();
   if (!opts.dryRun && decision.sendingAllowed) {
     // Deliveries a dead process claimed but never sent: send them now, whatever their step.
-    for (const row of await staleClaims(db, planId, opts.at)) {
-      const step = { period: periodFromKey(row.period), step: row.step as StepName, audience: row.unitId ? "unit" : "taskforce" } as Step;
-      const again = (await targetsFor(deps, { ...step, onlyIfMissing: false, date: "", at: opts.at, provisional: false }, config, calendar, report)).find(
-        (t) => deliveryKey(t.key) === row.key,
-      );
-      if (again && !targets.some((t) => deliveryKey(t.key) === row.key)) targets.push(again);
+    // A chase or an escalation goes only to whoever still owes the report now, as on time.
+    for (const row of await staleClaims(db, planId, now(), lease)) {
+      if (targets.some((t) => deliveryKey(t.key) === row.key)) continue;
+      const audience = row.unitId ? "unit" : "taskforce";
+      const step: Step = {
+        period: periodFromKey(row.period),
+        step: row.step as StepName,
+        audience,
+        onlyIfMissing: row.step !== "opening",
+        date: "",
+        at: opts.at,
+        provisional: false,
+      };
+      const again = (await targetsFor(deps, step, config, calendar, { ...report, noRecipient: [] })).find((t) => deliveryKey(t.key) === row.key);
+      if (again) targets.push(again);
+      else await markSkipped(db, row.key, "no longer due when resumed (reported meanwhile, or no longer a liaison)", now(), lease);
     }
-    report.uncertain = await markUncertain(db, planId, opts.at);
+    report.uncertain = await markUncertain(db, planId, now(), lease);
   }
 
   for (const t of targets) {
@@ -119,7 +141,7 @@ export async function runReminders(deps: ReminderDeps, opts: RunOptions): Promis
   }
   if (opts.dryRun || !decision.sendingAllowed) return report;
 
-  await deliver(deps, targets, opts.at, report);
+  await deliver(deps, targets, report);
   if (decision.handledThrough) await setLastRunAt(db, planId, decision.handledThrough);
   return report;
 }
@@ -222,7 +244,9 @@ async function reportStatus(db: Db, planId: number, units: { id: number; name: s
   return out;
 }
 
-async function deliver(deps: ReminderDeps, targets: Target[], now: Date, report: RunReport) {
+async function deliver(deps: ReminderDeps, targets: Target[], report: RunReport) {
+  const now = deps.now ?? (() => new Date());
+  const lease = deps.claimLeaseMs ?? claimLeaseMs();
   const groups = new Map<string, Target[]>();
   for (const t of targets) groups.set(t.group, [...(groups.get(t.group) ?? []), t]);
   for (const batch of groups.values()) {
@@ -231,27 +255,32 @@ async function deliver(deps: ReminderDeps, targets: Target[], now: Date, report:
     // Claim right before sending, so a claim never outlives its process by long.
     const mine: Target[] = [];
     for (const t of batch) {
-      const claim = await claimDelivery(deps.db, t.key, deps.instanceId, new Date());
+      const claim = await claimDelivery(deps.db, t.key, deps.instanceId, now(), lease);
       if (claim === "done") report.alreadyDone++;
       else mine.push(t);
     }
     if (!mine.length) continue;
-    await markSending(deps.db, mine.map((t) => deliveryKey(t.key)));
+    // Each delivery turns "sending" right before its own platform call, not the whole batch up
+    // front: a process killed mid-fan-out leaves the ones it never reached "claimed", which the
+    // next run takes over and sends, and only the calls really in flight "uncertain".
+    const hooks: SendHooks = {
+      beforeSend: (ids) => markSending(deps.db, mine.filter((t) => ids.includes(t.userId)).map((t) => deliveryKey(t.key))),
+    };
     let outcomes: Map<string, DeliveryOutcome>;
     try {
       if (mine[0]!.unit === null) {
-        const o = await sender.sendGroup(mine[0]!.userId, mine[0]!.reply);
+        const o = await sender.sendGroup(mine[0]!.userId, mine[0]!.reply, hooks);
         outcomes = new Map([[mine[0]!.userId, o]]);
       } else {
         const forms = mine[0]!.form;
-        outcomes = await sender.sendDirect([...new Set(mine.map((t) => t.userId))], mine[0]!.reply, forms);
+        outcomes = await sender.sendDirect([...new Set(mine.map((t) => t.userId))], mine[0]!.reply, forms, hooks);
       }
     } catch (e) {
       outcomes = new Map(mine.map((t) => [t.userId, { ok: false, permanent: false, error: String((e as Error).message ?? e) }]));
     }
     for (const t of mine) {
       const o = outcomes.get(t.userId) ?? { ok: false as const, permanent: false, error: "no outcome from the sender" };
-      await markOutcome(deps.db, deliveryKey(t.key), o.ok ? { ok: true, ref: o.ref } : { ok: false, error: o.error }, now);
+      await markOutcome(deps.db, deliveryKey(t.key), o.ok ? { ok: true, ref: o.ref } : { ok: false, error: o.error }, now());
       if (o.ok) report.sent++;
       else {
         report.failed++;

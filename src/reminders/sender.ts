@@ -18,6 +18,11 @@ export type DeliveryOutcome =
       error: string;
     };
 
+/** Called right before each platform call (each attempt), with the users (or the group id) it carries. */
+export interface SendHooks {
+  beforeSend?: (ids: string[]) => Promise<void>;
+}
+
 export interface ReminderSender {
   readonly platform: "slack" | "dingtalk";
   /**
@@ -26,7 +31,12 @@ export interface ReminderSender {
    * modal (Reply.actions), DingTalk delivers the interactive card when a template
    * is configured. Returns an outcome per user id; never throws for a platform error.
    */
-  sendDirect(userIds: string[], reply: Reply, form?: (userId: string) => Promise<ReportForm | undefined>): Promise<Map<string, DeliveryOutcome>>;
+  sendDirect(
+    userIds: string[],
+    reply: Reply,
+    form?: (userId: string) => Promise<ReportForm | undefined>,
+    hooks?: SendHooks,
+  ): Promise<Map<string, DeliveryOutcome>>;
   /** Posts to a group chat / channel (the task-force group). */
-  sendGroup(groupId: string, reply: Reply): Promise<DeliveryOutcome>;
+  sendGroup(groupId: string, reply: Reply, hooks?: SendHooks): Promise<DeliveryOutcome>;
 }

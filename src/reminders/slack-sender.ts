@@ -19,7 +19,7 @@ import { webApi } from "@slack/bolt";
 import type { Reply, ReportForm } from "../../handlers/types.js";
 import { renderReply, type RenderedMessage } from "../adapters/slack/render-reply.js";
 import { forEachConcurrent, Pacer, RetriesExhaustedError, retryWithBackoff, type Clock, type RetryOptions, type WindowLimit } from "./pacer.js";
-import type { DeliveryOutcome, ReminderSender } from "./sender.js";
+import type { DeliveryOutcome, ReminderSender, SendHooks } from "./sender.js";
 
 export interface SlackPace {
   /** Default { limit: 1, windowMs: 1000 }. */
@@ -147,11 +147,12 @@ export function createSlackSender(opts: SlackSenderOptions): ReminderSender {
     },
   };
 
-  const post = async (channel: string, message: RenderedMessage): Promise<DeliveryOutcome> => {
+  const post = async (channel: string, message: RenderedMessage, hooks?: SendHooks): Promise<DeliveryOutcome> => {
     try {
       const res = await retryWithBackoff(async () => {
         const done = await pacer.acquire(channel);
         try {
+          await hooks?.beforeSend?.([channel]);
           return await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
         } finally {
           done();
@@ -165,18 +166,18 @@ export function createSlackSender(opts: SlackSenderOptions): ReminderSender {
 
   return {
     platform: "slack",
-    async sendDirect(userIds, reply, form) {
+    async sendDirect(userIds, reply, form, hooks) {
       const users = [...new Set(userIds)];
       const shared = renderReply(reply);
       const outcomes = new Map<string, DeliveryOutcome>();
       await forEachConcurrent(users, pace.maxInFlight, async (userId) => {
         const own = await withFillButton(reply, userId, form);
-        outcomes.set(userId, await post(userId, own ? renderReply(own) : shared));
+        outcomes.set(userId, await post(userId, own ? renderReply(own) : shared, hooks));
       });
       // In the order asked, whatever order the sends finished in.
       return new Map(users.map((u) => [u, outcomes.get(u)!]));
     },
-    sendGroup: (channel, reply) => post(channel, renderReply(reply)),
+    sendGroup: (channel, reply, hooks) => post(channel, renderReply(reply), hooks),
   };
 }
 
