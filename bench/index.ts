@@ -1,4 +1,5 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { rankingsBench } from "./rankings/run.js";
 import { remindersBench } from "./reminders/run.js";
 import { slackReportBench } from "./slack-report/run.js";
 
@@ -26,5 +27,15 @@ if (!only || only.includes("reminders")) {
   results.reminders = r;
 }
 
-writeFileSync("bench/results.json", JSON.stringify(results, null, 2));
+if (!only || only.includes("rankings")) {
+  console.log("rankings: quarterly county ranking over 1,008,000 stored values vs one SQL aggregate (own process per case) …");
+  const r = await rankingsBench();
+  console.table(r.rows);
+  console.log("service / SQL:", r.ratio);
+  results.rankings = r;
+}
+
+// With BENCH_ONLY, keep the other benches' last figures instead of dropping them.
+const previous: Record<string, unknown> = only && existsSync("bench/results.json") ? (JSON.parse(readFileSync("bench/results.json", "utf8")) as Record<string, unknown>) : {};
+writeFileSync("bench/results.json", JSON.stringify({ ...previous, ...results }, null, 2));
 console.log("written bench/results.json");

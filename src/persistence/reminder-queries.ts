@@ -20,17 +20,18 @@ export interface UnitStatus {
 
 /** For each unit: what it owes (led work items' indicators + shares) and what it has reported for `period`. */
 export async function unitStatuses(db: Db, planId: number, units: { id: number; name: string }[], period: number): Promise<UnitStatus[]> {
-  const ids = units.map((u) => u.id);
+  // Whole-plan reads filtered here: an IN list of 1,000 unit ids would exceed SQLite's
+  // parameter limit, and the plan's rows are what we need anyway.
   const leads = await db.workItemUnit.findMany({
-    where: { role: "lead", unitId: { in: ids }, workItem: { task: { planId } } },
+    where: { role: "lead", workItem: { task: { planId } } },
     select: { unitId: true, workItem: { select: { id: true, indicators: { where: { retiredAt: null }, select: { id: true, name: true, unit: true, ordinal: true } } } } },
   });
   const shares = await db.indicatorShare.findMany({
-    where: { unitId: { in: ids }, indicator: { planId, retiredAt: null } },
+    where: { indicator: { planId, retiredAt: null } },
     select: { unitId: true, indicator: { select: { id: true, name: true, unit: true, ordinal: true } } },
   });
   const reports = await db.report.findMany({
-    where: { planId, period, unitId: { in: ids } },
+    where: { planId, period },
     select: { unitId: true, values: { where: { current: true }, select: { indicatorId: true } } },
   });
   const owed = new Map<number, Map<number, { name: string; unit: string; ordinal: number }>>();
@@ -63,11 +64,12 @@ export async function unitStatuses(db: Db, planId: number, units: { id: number; 
 
 /** Liaisons reachable on a chat platform, by unit. */
 export async function liaisonsByUnit(db: Db, unitIds: number[]) {
-  const rows = await db.binding.findMany({
-    where: { unitId: { in: unitIds }, role: "liaison", identity: { platform: { in: ["slack", "dingtalk"] } } },
+  const wanted = new Set(unitIds);
+  const rows = (await db.binding.findMany({
+    where: { role: "liaison", identity: { platform: { in: ["slack", "dingtalk"] } } },
     select: { unitId: true, identity: { select: { platform: true, tenant: true, userId: true } } },
     orderBy: { id: "asc" },
-  });
+  })).filter((r) => wanted.has(r.unitId));
   const out = new Map<number, { platform: string; tenant: string; userId: string }[]>();
   for (const r of rows) out.set(r.unitId, [...(out.get(r.unitId) ?? []), r.identity]);
   return out;
@@ -78,7 +80,7 @@ export async function liaisonsByUnit(db: Db, unitIds: number[]) {
  * claimed, or taken over from a stale claim). One INSERT … ON CONFLICT DO NOTHING
  * per chunk (SQLite and PostgreSQL both have it), then one takeover UPDATE.
  */
-export async function claimDeliveries(db: Db, keys: DeliveryKey[], by: string, now: Date): Promise<Set<string>> {
+export async function claimDeliveries(db: Db, keys: DeliveryKey[], by: string, now: Date, leaseMs: number = CLAIM_LEASE_MS): Promise<Set<string>> {
   const held = new Set<string>();
   for (let i = 0; i < keys.length; i += 200) {
     const chunk = keys.slice(i, i + 200);
@@ -105,7 +107,7 @@ export async function claimDeliveries(db: Db, keys: DeliveryKey[], by: string, n
     }
     const stale = chunk.map(deliveryKey).filter((k) => exists.has(k));
     if (stale.length) {
-      const cutoff = new Date(now.getTime() - CLAIM_LEASE_MS);
+      const cutoff = new Date(now.getTime() - leaseMs);
       const takeable = await db.delivery.findMany({ where: { key: { in: stale }, status: "claimed", claimedAt: { lt: cutoff } }, select: { key: true, claimedAt: true } });
       for (const t of takeable) {
         // Compare-and-set on claimedAt: of two replicas taking over, one wins.

@@ -7,7 +7,7 @@
  * the client must be pointed here by subclassing DWClient: see ./dingtalk-client-for-tests.ts.
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
@@ -185,6 +185,10 @@ export interface FakeDingTalk {
   deliveries(messageId: string): number;
   /** The next request to `path` (e.g. "/v1.0/robot/oToMessages/batchSend") answers `spec`. */
   failNext(path: string, spec?: FailSpec): void;
+  /** Adds a route (e.g. `POST /media/upload`, see ./fake-dingtalk-media.ts); it gets the raw body and headers. */
+  addRoute(api: string, handler: FakeRoute): void;
+  /** Whether `token` is the access token currently issued (by /v1.0/oauth2/accessToken or /gettoken). */
+  tokenValid(token: string | undefined): boolean;
   close(): Promise<void>;
 }
 
@@ -242,6 +246,16 @@ const SessionReplyBody = z.looseObject({ msgtype: z.string() });
 // ---------------------------------------------------------------------------------------------
 
 type Reply = { status: number; body: unknown; headers?: Record<string, string> };
+
+/** What a route sees. `raw` and `headers` are for routes whose body is not JSON (multipart uploads). */
+export interface FakeRouteContext {
+  body: unknown;
+  raw: Buffer;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  accept: string;
+}
+export type FakeRoute = (ctx: FakeRouteContext) => Reply;
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
 /** New-API error format: HTTP 4xx/5xx with {code, message, requestid}. */
@@ -369,7 +383,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
 
   // ---- HTTP routes -------------------------------------------------------------------------
 
-  type Route = (ctx: { body: unknown; query: Record<string, string>; accept: string }) => Reply;
+  type Route = FakeRoute;
   /** Routes that need `x-acs-dingtalk-access-token` are wrapped by `authed`. */
   const authed = (route: Route): Route & { authed: true } => Object.assign(route, { authed: true as const });
 
@@ -489,7 +503,8 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
     const u = new URL(req.url ?? "/", "http://x");
     const api = `${req.method ?? "GET"} ${u.pathname}`;
     const query = Object.fromEntries(u.searchParams);
-    const body = tryJson((await readBody(req)).toString("utf8"));
+    const raw = await readBody(req);
+    const body = tryJson(raw.toString("utf8"));
     const accessToken = header(req, "x-acs-dingtalk-access-token");
     const handler = routes[api];
 
@@ -500,7 +515,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
     else if (limiter && u.pathname.startsWith("/v1.0/") && !limiter.allow(api)) {
       reply = apiError(403, "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", "应用调用该接口的并发量超过限制");
     } else if (handler.authed && !tokenValid(accessToken)) reply = apiError(400, "InvalidAuthentication", "不合法的access_token");
-    else reply = handler({ body, query, accept: header(req, "accept") ?? "" });
+    else reply = handler({ body, raw, query, headers: req.headers, accept: header(req, "accept") ?? "" });
 
     const isText = typeof reply.body === "string";
     res.writeHead(reply.status, { "content-type": isText ? "text/plain" : "application/json;charset=utf-8", ...reply.headers });
@@ -723,6 +738,10 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       }
     },
     deliveries: (messageId) => deliveryCounts.get(messageId) ?? 0,
+    addRoute: (api, handler) => {
+      routes[api] = handler;
+    },
+    tokenValid,
     failNext: (path, spec = {}) => {
       const queue = failures.get(path) ?? [];
       queue.push(spec);

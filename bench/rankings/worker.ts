@@ -1,0 +1,37 @@
+import { openDatabase } from "../../src/persistence/database.js";
+import { computeQuarter } from "../../src/services/rankings.js";
+
+/**
+ * One measured case in its own process, so its peak RSS is its own:
+ *   argv: <case: service|sql> <database url> <planId> <runs>
+ * Prints one JSON line: median and min time, peak RSS, RSS before the first run.
+ */
+const [which, url, planIdText, runsText] = process.argv.slice(2);
+const planId = Number(planIdText);
+const runs = Number(runsText ?? 5);
+const db = await openDatabase(url!, { migrate: false });
+
+// The baseline: one hand-written aggregate per unit × indicator over the same rows the ranking reads.
+const BASELINE = `SELECT "unitId", "indicatorId", SUM("value") AS s, MAX("value") AS mx, MAX("period") AS p, COUNT(*) AS n
+  FROM "IndicatorValue" WHERE "current" = true AND "period" >= 202101 AND "period" <= 202512
+  GROUP BY "indicatorId", "unitId"`;
+
+async function once(): Promise<number> {
+  if (which === "sql") return (await db.prisma.$queryRawUnsafe<unknown[]>(BASELINE)).length;
+  const r = await computeQuarter(db.prisma, planId, "2025Q4", "county");
+  return r.ranked.length + r.unranked.length;
+}
+
+const rssBefore = process.memoryUsage().rss;
+const rows = await once(); // warm-up: statement caches, page cache, JIT
+const times: number[] = [];
+for (let i = 0; i < runs; i++) {
+  const t0 = performance.now();
+  await once();
+  times.push(performance.now() - t0);
+}
+times.sort((a, b) => a - b);
+await db.close();
+process.stdout.write(
+  JSON.stringify({ case: which, rows, medianMs: times[Math.floor(times.length / 2)], minMs: times[0], peakRssMB: process.resourceUsage().maxRSS / 1024, rssBeforeMB: rssBefore / 2 ** 20 }) + "\n",
+);
