@@ -5,6 +5,9 @@ import { createLocalChat, type LocalChat } from "./adapters/local/index.js";
 import { createLocalDirectory } from "./services/local-directory.js";
 import { hostname } from "node:os";
 import { buildSenders } from "./reminders/build-senders.js";
+import { createWorkingCalendar } from "./domain/calendar/working-calendar.js";
+import { wallClock } from "./domain/calendar/zoned-time.js";
+import { calendarOverrides } from "./persistence/schedule-repository.js";
 import { startReminderScheduler } from "./scheduler/reminder-scheduler.js";
 import { createSlackAdapter, type SlackAdapter } from "./adapters/slack/slack-adapter.js";
 import type { Config } from "./config/load-config.js";
@@ -143,6 +146,10 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
         })
       : undefined;
   if (scheduler) log.info({ platforms: Object.keys(senders) }, "reminder scheduler started (every minute, duban schedule show for the ladder)");
+  // The State Council publishes next year's holidays each November: say so until an admin enters them.
+  const year = Number(wallClock(clock?.now() ?? new Date(), config.tz).date.slice(0, 4));
+  const missing = createWorkingCalendar({ overrides: await calendarOverrides(database.prisma) }).missingYears(year, year + 1);
+  if (missing.length) log.warn({ years: missing }, `working calendar missing for ${missing.join(", ")}: reminders there assume Mon–Fri; enter the official calendar with duban calendar add`);
 
   // The embedded default: with no platform, the local chat makes the bot usable.
   let localChat: LocalChat | undefined;

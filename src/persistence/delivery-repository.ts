@@ -13,11 +13,6 @@ import { isUniqueViolation } from "./report-repository.js";
 
 export const CLAIM_LEASE_MS = 2 * 60_000;
 
-/** The lease, from DUBAN_CLAIM_LEASE_MS when set (tests, slow platforms), else CLAIM_LEASE_MS. */
-export function claimLeaseMs(env: Record<string, string | undefined> = process.env): number {
-  const v = Number(env["DUBAN_CLAIM_LEASE_MS"]);
-  return Number.isFinite(v) && v > 0 ? v : CLAIM_LEASE_MS;
-}
 
 export interface DeliveryKey {
   planId: number;

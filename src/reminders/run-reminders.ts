@@ -7,7 +7,7 @@ import { periodLabelFromKey } from "../i18n/report-words.js";
 import type { Logger } from "../logging/logger.js";
 import type { Db } from "../persistence/database.js";
 import {
-  claimLeaseMs,
+  CLAIM_LEASE_MS,
   deliveryKey,
   markOutcome,
   markSending,
@@ -45,7 +45,7 @@ export interface ReminderDeps {
    * sends in the past. Default: the real time.
    */
   now?: () => Date;
-  /** How long a claim or a send may stay unfinished before another run takes it over. Default claimLeaseMs(). */
+  /** How long a claim or a send may stay unfinished before another run takes it over. Default CLAIM_LEASE_MS. */
   claimLeaseMs?: number;
 }
 
@@ -112,7 +112,7 @@ export async function runReminders(deps: ReminderDeps, opts: RunOptions): Promis
   for (const step of decision.send) targets.push(...(await targetsFor(deps, step, config, calendar, report)));
 
   const now = deps.now ?? (() => new Date());
-  const lease = deps.claimLeaseMs ?? claimLeaseMs();
+  const lease = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
   if (!opts.dryRun && decision.sendingAllowed) {
     // Deliveries a dead process claimed but never sent: send them now, whatever their step.
     // A chase or an escalation goes only to whoever still owes the report now, as on time.
@@ -217,7 +217,7 @@ async function owingUnits(db: Db, planId: number, config: ScheduleConfig) {
 
 async function deliver(deps: ReminderDeps, targets: Target[], report: RunReport) {
   const now = deps.now ?? (() => new Date());
-  const lease = deps.claimLeaseMs ?? claimLeaseMs();
+  const lease = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
   const groups = new Map<string, Target[]>();
   for (const t of targets) groups.set(t.group, [...(groups.get(t.group) ?? []), t]);
   for (const group of groups.values()) {

@@ -7,6 +7,7 @@ import { problemsReply } from "../../handlers/reply-helpers.js";
 import { handleStatus } from "../../handlers/status.js";
 import { handleTasks } from "../../handlers/tasks.js";
 import { handleSettings } from "../../handlers/settings.js";
+import { handleRanking } from "../../handlers/ranking.js";
 import type { Bot, Incoming, Lang, Reply, ReportForm, ReportFormSubmission } from "../../handlers/types.js";
 import { toSimplified } from "../domain/plan/script.js";
 import { parseCommand } from "../domain/report/parse-command.js";
@@ -32,6 +33,8 @@ export interface BotDeps {
 const COMMAND_WORD = /^\s*([a-z]+)/i;
 /** 设置 / set: the admin's schedule command (outside the report grammar). */
 const SETTINGS_VERB = /^\s*(?:提醒设置|设置|settings|set)(?=\s|$)/i;
+/** 排名 / ranking: the task force's ranking commands (排名 说明 义乌市 2026Q3). */
+const RANKING_VERB = /^\s*(?:排名|ranking)(?=\s|$)/i;
 /** A report verb with nothing after it. */
 const BARE_FORM_VERB = /^\s*(?:\/report|上报|填报|report|form)\s*$/i;
 
@@ -101,6 +104,8 @@ export function createBot(deps: BotDeps): Bot {
     }
     const setting = SETTINGS_VERB.exec(toSimplified(text));
     if (setting) return handleSettings(text.slice(setting[0].length), ctxFor(incoming, actor, unit, obligations), incoming.text ?? "");
+    const ranking = RANKING_VERB.exec(toSimplified(text));
+    if (ranking) return handleRanking(text.slice(ranking[0].length), ctxFor(incoming, actor, unit, obligations));
     const parsed = parseCommand(text, {
       indicators: obligations?.indicators ?? [],
       now: clock.now(),

@@ -12,6 +12,11 @@ import { periodKey } from "../domain/report/types.js";
 import { nextFirings } from "../domain/schedule/reminder-ladder.js";
 import { applySetting } from "../domain/schedule/schedule-config.js";
 import { calendarOverrides, loadSchedule, saveSchedule } from "../persistence/schedule-repository.js";
+import { currentPeriod } from "../domain/report/parse-period.js";
+import { addMonths } from "../domain/report/types.js";
+import { formatQuarter } from "../domain/ranking/periods.js";
+import { DEFAULT_TIME_ZONE } from "../domain/schedule/reminder-ladder.js";
+import { explainRanking, lastCompleteQuarter } from "./rankings.js";
 
 /** How long a unit's obligations are reused: they change only when the plan is re-imported. */
 const OBLIGATIONS_TTL_MS = 30_000;
@@ -75,6 +80,10 @@ export function createStore(db: Db, planId: number, opts: { now?: () => number }
       const r = applySetting(config, key, value);
       if (r.ok) await saveSchedule(db, planId, r.config, by);
       return r;
+    },
+    explainRanking(unit, quarter) {
+      const q = quarter ?? formatQuarter(lastCompleteQuarter(addMonths(currentPeriod(new Date(now()), DEFAULT_TIME_ZONE), -1)));
+      return explainRanking(db, planId, unit, q, { tz: DEFAULT_TIME_ZONE });
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Command } from "../command.js";
 import { indicatorList, planExport, planImport, planShow } from "./plan.js";
 import { auditList, configCheck, dbMigrate } from "./system.js";
 import { calendarAdd, calendarList, calendarRemove, remindRun, remindStatus, scheduleList, scheduleSet, scheduleShow } from "./reminders.js";
+import { exportCommand, rankingCompute, rankingExplain, rankingPost } from "./rankings.js";
 import { periodClose, periodOpen, reportList, reportShow } from "./reports.js";
 import { bindCommand, bindingList, unbindCommand, unitList } from "./units.js";
 
@@ -27,6 +28,10 @@ export const COMMANDS: Command[] = [
   calendarList,
   calendarAdd,
   calendarRemove,
+  rankingCompute,
+  rankingPost,
+  rankingExplain,
+  exportCommand,
   auditList,
   configCheck,
   dbMigrate,

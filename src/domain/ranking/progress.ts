@@ -47,6 +47,12 @@ import type { ScoringIndicator } from "./types.js";
 export interface MonthFigure {
   period: Period;
   value: number;
+  /**
+   * Opt-in, for sums only: this figure already adds up `months` monthly
+   * increments (the caller aggregated them in SQL and dated the figure by the
+   * last of them). Absent = one month. Only the month count in the formula reads it.
+   */
+  months?: number;
 }
 
 export type ProgressStatus =
@@ -171,6 +177,7 @@ function sumProgress(ind: ScoringIndicator, figures: MonthFigure[], asOf: Period
   const total = monthsInclusive(from, end);
   const elapsed = Math.min(monthsInclusive(from, asOf), total);
   const actual = sum(months);
+  const monthCount = months.reduce((c, f) => c + (f.months ?? 1), 0);
   const share = elapsed / total;
   const expected = ind.target * share;
   const completion = attainment(actual, ind.target, ind.comparator, opts.cap);
@@ -179,7 +186,7 @@ function sumProgress(ind: ScoringIndicator, figures: MonthFigure[], asOf: Period
     ? { rule: "sum_year_to_date", year: asOf.year, months, sum: actual, elapsedMonths: elapsed, totalMonths: 12 }
     : { rule: "sum_since_plan_start", from, to: asOf, months, sum: actual, elapsedMonths: elapsed, totalMonths: total };
   const formula =
-    `actual = Σ ${months.length} month(s) = ${n(actual)}; expected = ${n(ind.target)} × ${elapsed}/${total} = ${n(expected)}; ` +
+    `actual = Σ ${monthCount} month(s) = ${n(actual)}; expected = ${n(ind.target)} × ${elapsed}/${total} = ${n(expected)}; ` +
     `completion = ${attainFormula(n(actual), n(ind.target), ind.comparator)} = ${n(completion)}; ` +
     `ratio = ${attainFormula(n(actual), n(expected), ind.comparator)} = ${n(ratio)}`;
   return { ...base(ind), status: "assessed", actual, completion, expectedShare: share, expected, ratio, inputs, formula };

@@ -254,7 +254,7 @@ function valueIndex(values: readonly MonthlyValue[]): Map<number, Map<number, Mo
     if (!byIndicator) index.set(v.unitId, (byIndicator = new Map()));
     let list = byIndicator.get(v.indicatorId);
     if (!list) byIndicator.set(v.indicatorId, (list = []));
-    list.push({ period: v.period, value: v.value });
+    list.push(v.months === undefined ? { period: v.period, value: v.value } : { period: v.period, value: v.value, months: v.months });
   }
   return index;
 }

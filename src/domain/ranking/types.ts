@@ -42,6 +42,8 @@ export interface MonthlyValue {
   indicatorId: number;
   period: Period;
   value: number;
+  /** Opt-in: a sum of this many monthly increments, aggregated by the caller (see MonthFigure.months). */
+  months?: number;
 }
 
 /**

@@ -1,0 +1,158 @@
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { explainLines, windowLabel } from "../../i18n/ranking-words.js";
+import { w } from "../../i18n/lang.js";
+import type { RankingKind } from "../../domain/ranking/score.js";
+import { findPlan } from "../../persistence/plan-repository.js";
+import { loadSchedule } from "../../persistence/schedule-repository.js";
+import { computeWindow, explainRanking, markPublished, parseWindow, prepareBriefing } from "../../services/rankings.js";
+import { CliError, UsageError, type Command, type CommandContext } from "../command.js";
+
+/** `duban ranking compute|post|explain`, `duban export`: the quarterly briefing from the command line. */
+
+async function planOf(ctx: CommandContext) {
+  const { prisma } = await ctx.db();
+  const plan = await findPlan(prisma, ctx.values.plan as string | undefined);
+  if (!plan) throw new CliError(w("数据库里还没有方案", "No plan in the database"));
+  return plan;
+}
+
+function quarterArg(ctx: CommandContext): string {
+  const text = ctx.values.quarter as string | undefined;
+  if (!text) throw new UsageError(w("需要 --quarter,例如 --quarter 2026Q3", "need --quarter, e.g. --quarter 2026Q3"));
+  if (!parseWindow(text)) throw new UsageError(w(`看不懂「${text}」,请写成 2026Q3、2026 或 2026-10`, `cannot read "${text}"; write 2026Q3, 2026 or 2026-10`));
+  return text;
+}
+
+function kindArg(ctx: CommandContext): RankingKind {
+  const k = (ctx.values.kind as string | undefined) ?? "county";
+  if (k !== "department" && k !== "county") throw new UsageError(w("--kind 只能是 department 或 county", "--kind must be department or county"));
+  return k;
+}
+
+const common = { quarter: { type: "string" as const }, kind: { type: "string" as const }, plan: { type: "string" as const } };
+const HELP = w("  --quarter 2026Q3(也可 2026 年度、2026-10 月)  --kind county|department(默认 county)", "  --quarter 2026Q3 (or 2026 for the year, 2026-10 for a month)  --kind county|department (default county)");
+
+export const rankingCompute: Command = {
+  name: ["ranking", "compute"],
+  args: [],
+  summary: w("计算排名(不保存)", "Compute a ranking (stores nothing)"),
+  help: HELP,
+  options: common,
+  async run(ctx) {
+    const window = quarterArg(ctx);
+    const kind = kindArg(ctx);
+    const plan = await planOf(ctx);
+    const { prisma } = await ctx.db();
+    const { ranking } = await computeWindow(prisma, plan.id, window, kind, { tz: ctx.config().tz });
+    ctx.print(ranking, () => {
+      const zh = ctx.lang === "zh";
+      const lines = [`${windowLabel(ranking.window, ctx.lang)} ${kind}`];
+      for (const u of ranking.ranked) lines.push(`${String(u.rank).padStart(3)}  ${u.name}  ${u.total}${u.bottom ? (zh ? "  通报约谈" : "  summoned") : ""}`);
+      for (const u of ranking.unranked) lines.push(`  -  ${u.name}  (${u.unranked})`);
+      return lines;
+    });
+    return 0;
+  },
+};
+
+export const rankingPost: Command = {
+  name: ["ranking", "post"],
+  args: [],
+  summary: w("发布季度通报(同一季度只发布一次)", "Publish the quarterly briefing (once per quarter)"),
+  help: w(`${HELP.zh}\n  --dry-run 只显示,不保存`, `${HELP.en}\n  --dry-run shows it and stores nothing`),
+  options: { ...common, "dry-run": { type: "boolean" } },
+  async run(ctx) {
+    const window = quarterArg(ctx);
+    const kind = kindArg(ctx);
+    const dryRun = ctx.values["dry-run"] === true;
+    const plan = await planOf(ctx);
+    const { prisma } = await ctx.db();
+    const b = await prepareBriefing(prisma, plan.id, window, kind, { tz: ctx.config().tz, lang: ctx.lang, persist: !dryRun });
+    const { config: schedule } = await loadSchedule(prisma, plan.id);
+    const targets = [
+      ...(schedule.taskforce.slack ? [`slack:${schedule.taskforce.slack}`] : []),
+      ...(schedule.taskforce.dingtalk ? [`dingtalk:${schedule.taskforce.dingtalk}`] : []),
+    ];
+    // Uploading to the platforms is not wired into the CLI: with a task-force
+    // group configured the snapshot stays a draft, so the poster still posts it.
+    // Without one, the printed message is the publication: the snapshot freezes.
+    let published = false;
+    if (!dryRun && !b.alreadyPublished && targets.length === 0 && b.snapshot) published = await markPublished(prisma, b.snapshot.id);
+    const status = b.alreadyPublished ? "already_published" : dryRun ? "dry_run" : published ? "published" : "draft";
+    const data = {
+      status,
+      window: b.ranking.window.label,
+      kind,
+      snapshotId: b.snapshot?.id ?? null,
+      publishedAt: b.alreadyPublished ? b.snapshot!.publishedAt!.toISOString() : null,
+      wouldPost: { to: targets, message: [b.title, ...b.lines], chartBytes: b.chart.png.length, workbookBytes: b.workbook.length },
+    };
+    ctx.print(data, () => {
+      const zh = ctx.lang === "zh";
+      const head =
+        status === "already_published"
+          ? zh ? `${b.title} 已于 ${data.publishedAt} 发布,不再重复发布。` : `${b.title} was published at ${data.publishedAt}; nothing posted again.`
+          : status === "dry_run"
+            ? zh ? "试运行:未保存。" : "Dry run: nothing stored."
+            : status === "published"
+              ? zh ? "未配置专班群:已保存并冻结快照,消息如下。" : "No task-force group configured: snapshot stored and frozen; the message follows."
+              : zh ? `已保存草稿快照;将发送到 ${targets.join(", ")}(平台上传尚未接入命令行)。` : `Draft snapshot stored; would post to ${targets.join(", ")} (platform upload is not wired into the CLI).`;
+      const would = zh
+        ? `将发送:消息 ${data.wouldPost.message.length} 行,图表 PNG ${data.wouldPost.chartBytes} 字节,Excel ${data.wouldPost.workbookBytes} 字节`
+        : `Would post: a ${data.wouldPost.message.length}-line message, a ${data.wouldPost.chartBytes}-byte PNG chart, a ${data.wouldPost.workbookBytes}-byte workbook`;
+      return [head, would, "", ...data.wouldPost.message];
+    });
+    return 0;
+  },
+};
+
+export const rankingExplain: Command = {
+  name: ["ranking", "explain"],
+  args: ["<unit>"],
+  summary: w("逐项说明某单位的得分计算", "Show how a unit's score is computed, indicator by indicator"),
+  help: HELP,
+  options: { quarter: common.quarter, plan: common.plan },
+  async run(ctx) {
+    const unit = ctx.positionals[0];
+    if (!unit) throw new UsageError(w("需要 <单位>", "need <unit>"));
+    const window = quarterArg(ctx);
+    const plan = await planOf(ctx);
+    const { prisma } = await ctx.db();
+    const r = await explainRanking(prisma, plan.id, unit, window, { tz: ctx.config().tz });
+    if (!r.ok) {
+      const words =
+        r.problem === "unknown_unit"
+          ? w(`没有找到单位「${unit}」`, `No unit "${unit}"`)
+          : w(`${r.unit ?? unit} 不参与排名`, `${r.unit ?? unit} is not in any ranking`);
+      throw new CliError(words, { error: r.problem, unit });
+    }
+    ctx.print(r, () => [`${r.explanation.name} ${r.explanation.window}`, ...explainLines(r.explanation, ctx.lang)]);
+    return 0;
+  },
+};
+
+export const exportCommand: Command = {
+  name: ["export"],
+  args: [],
+  summary: w("导出通报 Excel(排名、分指标、原始数据)", "Export the briefing workbook (ranking, per indicator, raw data)"),
+  help: w(`${HELP.zh}\n  --out 文件.xlsx`, `${HELP.en}\n  --out file.xlsx`),
+  options: { ...common, out: { type: "string" } },
+  async run(ctx) {
+    const window = quarterArg(ctx);
+    const kind = kindArg(ctx);
+    const out = ctx.values.out as string | undefined;
+    if (!out) throw new UsageError(w("需要 --out 文件.xlsx", "need --out file.xlsx"));
+    const plan = await planOf(ctx);
+    const { prisma } = await ctx.db();
+    // Same source as the briefing: the frozen snapshot once published, else today's data.
+    const b = await prepareBriefing(prisma, plan.id, window, kind, { tz: ctx.config().tz, lang: ctx.lang, persist: false });
+    const path = resolve(ctx.cwd, out);
+    await writeFile(path, b.workbook);
+    ctx.print({ file: path, bytes: b.workbook.length, window: b.ranking.window.label, kind, frozen: b.alreadyPublished }, () => [
+      ctx.lang === "zh" ? `已写入 ${path}(${b.workbook.length} 字节)` : `Wrote ${path} (${b.workbook.length} bytes)`,
+    ]);
+    return 0;
+  },
+};
+
