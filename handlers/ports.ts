@@ -1,4 +1,5 @@
 import type { IndicatorRef, Period } from "../src/domain/report/types.js";
+import type { UnitExplanation } from "../src/domain/ranking/explain.js";
 import type { Lang, PlatformName } from "./types.js";
 
 /**
@@ -104,7 +105,14 @@ export interface Store {
   schedule(now: Date, timeZone: string): Promise<ScheduleView>;
   /** Applies one admin setting (设置 截止日 5 …); stores it when valid. */
   setSchedule(key: string, value: string, by: string): Promise<import("../src/domain/schedule/schedule-config.js").SettingResult>;
+  /** How `unit` (name or alias, either script) scores in the ranking of `quarter` (default: the last complete quarter). */
+  explainRanking(unit: string, quarter?: string): Promise<RankingExplainResult>;
 }
+
+/** `排名 说明 <unit> [quarter]`: the computation, or why there is none. */
+export type RankingExplainResult =
+  | { ok: true; explanation: UnitExplanation; published: { at: string; rank: number | null; total: number | null } | null }
+  | { ok: false; problem: "unknown_unit" | "bad_window" | "not_ranked_kind"; unit?: string };
 
 /** Time as the handlers see it: injected, so tests control it. */
 export interface Clock {

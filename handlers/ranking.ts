@@ -1,0 +1,52 @@
+import { formatQuarter, quarterOf, addQuarters } from "../src/domain/ranking/periods.js";
+import { toSimplified } from "../src/domain/plan/script.js";
+import { explainLines } from "../src/i18n/ranking-words.js";
+import type { HandlerContext } from "./context.js";
+import type { Reply } from "./types.js";
+
+/**
+ * 排名 (task force and admins): `排名 说明 义乌市 [2026Q3]` / `ranking explain
+ * <unit> [quarter]` shows how the unit's score is computed, indicator by
+ * indicator, so every number of a briefing can be checked by hand.
+ */
+const EXPLAIN = /^(?:说明|解释|explain)$/i;
+
+export async function handleRanking(args: string, ctx: HandlerContext): Promise<Reply> {
+  const { lang, store, actor, clock } = ctx;
+  const zh = lang === "zh";
+  if (!actor.isAdmin && !actor.isTaskforce) {
+    return { status: "denied", title: zh ? "只有专班和管理员可以查看排名说明" : "Only the task force and admins can see ranking explanations", lines: [] };
+  }
+  const words = args.trim().split(/\s+/).filter(Boolean);
+  const [verb, unit, ...rest] = words;
+  if (!verb || !EXPLAIN.test(toSimplified(verb)) || !unit) {
+    return { status: "error", title: zh ? "请写明要说明哪个单位" : "Name the unit to explain", lines: [], example: zh ? "排名 说明 义乌市 2026Q3" : "ranking explain 义乌市 2026Q3" };
+  }
+  const quarter = rest.length ? rest.join(" ") : formatQuarter(defaultQuarter(clock.openPeriod()));
+  const r = await store.explainRanking(unit, quarter);
+  if (!r.ok) {
+    const title =
+      r.problem === "unknown_unit"
+        ? zh ? `没有找到单位「${unit}」` : `No unit "${unit}"`
+        : r.problem === "bad_window"
+          ? zh ? `看不懂季度「${quarter}」` : `Cannot read the quarter "${quarter}"`
+          : zh ? `${r.unit ?? unit} 不参与排名` : `${r.unit ?? unit} is not in any ranking`;
+    return { status: "error", title, lines: [], example: zh ? "排名 说明 义乌市 2026Q3" : "ranking explain 义乌市 2026Q3" };
+  }
+  const e = r.explanation;
+  const lines = explainLines(e, lang);
+  if (r.published && (r.published.rank !== e.rank || r.published.total !== e.total)) {
+    lines.unshift(
+      zh
+        ? `⚠ 已发布的通报(${r.published.at.slice(0, 10)})为第${r.published.rank ?? "-"}名、${r.published.total ?? "-"}分;此后数据有更正,以下为按当前数据的计算`
+        : `⚠ The published briefing (${r.published.at.slice(0, 10)}) had rank ${r.published.rank ?? "-"}, total ${r.published.total ?? "-"}; data were corrected since, below is today's computation`,
+    );
+  }
+  return { status: "info", title: zh ? `${e.name} ${e.window} 排名计算说明` : `${e.name} ${e.window}: how the score is computed`, lines };
+}
+
+/** The last quarter whose months are all open for reporting or past (October open → Q3). */
+function defaultQuarter(open: { year: number; month: number }) {
+  const q = quarterOf(open);
+  return open.month % 3 === 0 ? q : addQuarters(q, -1);
+}
