@@ -9,6 +9,8 @@ import { createWorkingCalendar } from "./domain/calendar/working-calendar.js";
 import { wallClock } from "./domain/calendar/zoned-time.js";
 import { calendarOverrides } from "./persistence/schedule-repository.js";
 import { startReminderScheduler } from "./scheduler/reminder-scheduler.js";
+import { buildBriefingPosters } from "./reminders/build-briefing-posters.js";
+import { startBriefingScheduler } from "./scheduler/briefing-scheduler.js";
 import { createSlackAdapter, type SlackAdapter } from "./adapters/slack/slack-adapter.js";
 import type { Config } from "./config/load-config.js";
 import { checkHealth } from "./http/health.js";
@@ -146,6 +148,21 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
         })
       : undefined;
   if (scheduler) log.info({ platforms: Object.keys(senders) }, "reminder scheduler started (every minute, duban schedule show for the ladder)");
+  // The quarterly briefing: the working day after the last month's due date, once (ledger + snapshot).
+  const posters = buildBriefingPosters(config, { dingtalkOpenApi: dingtalk?.openapi });
+  const briefings =
+    (reminders ?? true) && Object.keys(posters).length
+      ? startBriefingScheduler({
+          db: database.prisma,
+          planId: plan.id,
+          timeZone: config.tz,
+          posters,
+          log,
+          instanceId: `${hostname()}:${process.pid}`,
+          ...(config.lang ? { lang: config.lang } : {}),
+          now: clock ? () => clock.now() : undefined,
+        })
+      : undefined;
   // The State Council publishes next year's holidays each November: say so until an admin enters them.
   const year = Number(wallClock(clock?.now() ?? new Date(), config.tz).date.slice(0, 4));
   const missing = createWorkingCalendar({ overrides: await calendarOverrides(database.prisma) }).missingYears(year, year + 1);
@@ -171,6 +188,7 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
     http, database, bot, planId: plan.id, platforms, slack, dingtalk,
     async stop() {
       await scheduler?.stop();
+      await briefings?.stop();
       localChat?.stop();
       await stopAdapters();
       await http.close();

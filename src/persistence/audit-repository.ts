@@ -10,20 +10,16 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-type Tx = Pick<Db, "auditLog">;
+type Tx = Pick<Db, "$executeRaw">;
 
-export async function writeAudit(db: Tx, e: AuditEntry): Promise<void> {
-  await db.auditLog.create({
-    data: {
-      actor: e.actor,
-      platform: e.platform,
-      action: e.action,
-      subject: e.subject,
-      rawInput: e.rawInput ?? null,
-      result: e.result,
-      details: JSON.stringify(e.details ?? {}),
-    },
-  });
+/**
+ * One audit row, in plain SQL (it is written inside every report's transaction, where
+ * Prisma's model API would cost ~0.5 ms of CPU more). `at` defaults to now.
+ */
+export async function writeAudit(db: Tx, e: AuditEntry, at: Date = new Date()): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO "AuditLog" ("at", "actor", "platform", "action", "subject", "rawInput", "result", "details")
+    VALUES (${at}, ${e.actor}, ${e.platform}, ${e.action}, ${e.subject}, ${e.rawInput ?? null}, ${e.result}, ${JSON.stringify(e.details ?? {})})`;
 }
 
 export async function listAudit(db: Db, opts: { limit?: number; action?: string } = {}) {

@@ -1,11 +1,13 @@
 import { writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { explainLines, windowLabel } from "../../i18n/ranking-words.js";
 import { w } from "../../i18n/lang.js";
 import type { RankingKind } from "../../domain/ranking/score.js";
 import { findPlan } from "../../persistence/plan-repository.js";
-import { loadSchedule } from "../../persistence/schedule-repository.js";
-import { computeWindow, explainRanking, markPublished, parseWindow, prepareBriefing } from "../../services/rankings.js";
+import { buildBriefingPosters } from "../../reminders/build-briefing-posters.js";
+import { postBriefing } from "../../services/post-briefing.js";
+import { computeWindow, explainRanking, parseWindow, prepareBriefing } from "../../services/rankings.js";
 import { CliError, UsageError, type Command, type CommandContext } from "../command.js";
 
 /** `duban ranking compute|post|explain`, `duban export`: the quarterly briefing from the command line. */
@@ -60,32 +62,35 @@ export const rankingPost: Command = {
   name: ["ranking", "post"],
   args: [],
   summary: w("发布季度通报(同一季度只发布一次)", "Publish the quarterly briefing (once per quarter)"),
-  help: w(`${HELP.zh}\n  --dry-run 只显示,不保存`, `${HELP.en}\n  --dry-run shows it and stores nothing`),
-  options: { ...common, "dry-run": { type: "boolean" } },
+  help: w(
+    `${HELP.zh}\n  --dry-run 只显示,不保存\n  --retry 重发上次失败或结果不明的专班群`,
+    `${HELP.en}\n  --dry-run shows it and stores nothing\n  --retry posts again to groups whose last attempt failed or is uncertain`,
+  ),
+  options: { ...common, "dry-run": { type: "boolean" }, retry: { type: "boolean" } },
   async run(ctx) {
     const window = quarterArg(ctx);
     const kind = kindArg(ctx);
     const dryRun = ctx.values["dry-run"] === true;
     const plan = await planOf(ctx);
     const { prisma } = await ctx.db();
-    const b = await prepareBriefing(prisma, plan.id, window, kind, { tz: ctx.config().tz, lang: ctx.lang, persist: !dryRun });
-    const { config: schedule } = await loadSchedule(prisma, plan.id);
-    const targets = [
-      ...(schedule.taskforce.slack ? [`slack:${schedule.taskforce.slack}`] : []),
-      ...(schedule.taskforce.dingtalk ? [`dingtalk:${schedule.taskforce.dingtalk}`] : []),
-    ];
-    // Uploading to the platforms is not wired into the CLI: with a task-force
-    // group configured the snapshot stays a draft, so the poster still posts it.
-    // Without one, the printed message is the publication: the snapshot freezes.
-    let published = false;
-    if (!dryRun && !b.alreadyPublished && targets.length === 0 && b.snapshot) published = await markPublished(prisma, b.snapshot.id);
-    const status = b.alreadyPublished ? "already_published" : dryRun ? "dry_run" : published ? "published" : "draft";
+    const config = ctx.config();
+    // Through the briefing posters and the delivery ledger, as the bot's quarterly tick does.
+    const r = await postBriefing(
+      { db: prisma, planId: plan.id, posters: dryRun ? {} : buildBriefingPosters(config), instanceId: `cli:${hostname()}:${process.pid}` },
+      window,
+      kind,
+      { tz: config.tz, lang: ctx.lang, dryRun, retry: ctx.values.retry === true },
+    );
+    const b = r.briefing;
+    const status = r.status === "posted" ? "posted" : r.status === "published_without_platform" ? "published" : r.status === "incomplete" ? "draft" : r.status;
+    const targets = r.targets.map((t) => `${t.platform}:${t.group}`);
     const data = {
       status,
-      window: b.ranking.window.label,
+      window: r.window,
       kind,
-      snapshotId: b.snapshot?.id ?? null,
-      publishedAt: b.alreadyPublished ? b.snapshot!.publishedAt!.toISOString() : null,
+      snapshotId: r.snapshotId,
+      publishedAt: r.publishedAt,
+      targets: r.targets,
       wouldPost: { to: targets, message: [b.title, ...b.lines], chartBytes: b.chart.png.length, workbookBytes: b.workbook.length },
     };
     ctx.print(data, () => {
@@ -97,13 +102,16 @@ export const rankingPost: Command = {
             ? zh ? "试运行:未保存。" : "Dry run: nothing stored."
             : status === "published"
               ? zh ? "未配置专班群:已保存并冻结快照,消息如下。" : "No task-force group configured: snapshot stored and frozen; the message follows."
-              : zh ? `已保存草稿快照;将发送到 ${targets.join(", ")}(平台上传尚未接入命令行)。` : `Draft snapshot stored; would post to ${targets.join(", ")} (platform upload is not wired into the CLI).`;
+              : status === "posted"
+                ? zh ? `已发送到 ${targets.join(", ")},快照已冻结。` : `Posted to ${targets.join(", ")}; snapshot frozen.`
+                : zh ? "已保存草稿快照,尚未全部发送:" : "Draft snapshot stored; not posted everywhere yet:";
+      const perTarget = r.targets.map((t) => `  ${t.platform}:${t.group}  ${t.status}${t.error ? `  ${t.error}` : ""}`);
       const would = zh
-        ? `将发送:消息 ${data.wouldPost.message.length} 行,图表 PNG ${data.wouldPost.chartBytes} 字节,Excel ${data.wouldPost.workbookBytes} 字节`
-        : `Would post: a ${data.wouldPost.message.length}-line message, a ${data.wouldPost.chartBytes}-byte PNG chart, a ${data.wouldPost.workbookBytes}-byte workbook`;
-      return [head, would, "", ...data.wouldPost.message];
+        ? `消息 ${data.wouldPost.message.length} 行,图表 PNG ${data.wouldPost.chartBytes} 字节,Excel ${data.wouldPost.workbookBytes} 字节`
+        : `A ${data.wouldPost.message.length}-line message, a ${data.wouldPost.chartBytes}-byte PNG chart, a ${data.wouldPost.workbookBytes}-byte workbook`;
+      return [head, ...perTarget, would, "", ...data.wouldPost.message];
     });
-    return 0;
+    return r.targets.some((t) => t.status === "failed") ? 1 : 0;
   },
 };
 

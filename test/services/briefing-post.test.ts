@@ -1,0 +1,208 @@
+/**
+ * The quarterly briefing posted end to end: postBriefing and the briefing tick, with posters built
+ * from a config pointing at the fake Slack and the fake DingTalk (+ its media upload), the delivery
+ * ledger and the snapshots on both databases, on the hand-made 2022Q1 county world.
+ */
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../../src/config/load-config.js";
+import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.js";
+import { DEFAULT_SCHEDULE } from "../../src/domain/schedule/schedule-config.js";
+import type { Database } from "../../src/persistence/database.js";
+import { deliveriesFor } from "../../src/persistence/delivery-repository.js";
+import { saveSchedule } from "../../src/persistence/schedule-repository.js";
+import { buildBriefingPosters, type BriefingPosters } from "../../src/reminders/build-briefing-posters.js";
+import { briefingInstant, runBriefingTick } from "../../src/scheduler/briefing-scheduler.js";
+import { postBriefing } from "../../src/services/post-briefing.js";
+import { installFakeDingTalkMedia, parseMultipart, type FakeDingTalkMedia } from "../fakes/fake-dingtalk-media.js";
+import { startFakeDingTalk, type FakeDingTalk } from "../fakes/fake-dingtalk.js";
+import { startFakeSlack, type FakeSlack } from "../fakes/fake-slack.js";
+import { createTestDatabase, PROVIDERS, type TestDatabase } from "../helpers/databases.js";
+import { seedRankingWorld, type RankingWorld } from "../helpers/ranking-world.js";
+
+const TF_SLACK = "CTASKFORCE";
+const TF_DING = "cidTaskForce==";
+const GROUP = "POST /v1.0/robot/groupMessages/send";
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const TZ = "Asia/Shanghai";
+
+async function readsBack(xlsx: Buffer): Promise<string[]> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(xlsx as unknown as ArrayBuffer);
+  return book.worksheets.map((s) => s.name);
+}
+
+describe.each(PROVIDERS)("briefing post on %s", (provider) => {
+  let slack: FakeSlack;
+  let ding: FakeDingTalk;
+  let media: FakeDingTalkMedia;
+  let posters: BriefingPosters;
+  const dbs: TestDatabase[] = [];
+  const open: Database[] = [];
+
+  /** A fresh world with both task-force groups set. */
+  async function world(): Promise<{ db: Database; world: RankingWorld }> {
+    const tdb = await createTestDatabase(provider);
+    dbs.push(tdb);
+    const db = await tdb.open();
+    open.push(db);
+    const w = await seedRankingWorld(db);
+    await saveSchedule(db.prisma, w.planId, { ...DEFAULT_SCHEDULE, taskforce: { slack: TF_SLACK, dingtalk: TF_DING } }, "test");
+    return { db, world: w };
+  }
+
+  /** What both platforms received since the marks. */
+  function received(mark: { slack: number; ding: number; uploads: number; media: number }) {
+    const calls = slack.calls.slice(mark.slack);
+    const files = slack.uploads.slice(mark.uploads).map((u) => [...parseMultipart(u.bytes, u.contentType)!.files.values()][0]!.bytes);
+    return {
+      slackPosts: calls.filter((c) => c.method === "chat.postMessage" && c.status === 200),
+      slackCompletes: calls.filter((c) => c.method === "files.completeUploadExternal" && c.status === 200),
+      slackFiles: files,
+      dingMessages: ding.calls.slice(mark.ding).filter((c) => c.api === GROUP && c.status === 200).map((c) => c.body as { msgKey: string; openConversationId: string; msgParam: string }),
+      dingUploads: media.uploads.slice(mark.media),
+    };
+  }
+  const mark = () => ({ slack: slack.calls.length, ding: ding.calls.length, uploads: slack.uploads.length, media: media.uploads.length });
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    ding = await startFakeDingTalk({ qpsLimit: 20 });
+    media = installFakeDingTalkMedia(ding);
+    const config: Pick<Config, "slack" | "dingtalk" | "lang"> = {
+      lang: "zh",
+      slack: { mode: "http", botToken: "xoxb-test", signingSecret: "s", apiUrl: slack.apiUrl },
+      dingtalk: { clientId: ding.clientId, clientSecret: ding.clientSecret, robotCode: ding.robotCode, apiUrl: ding.url },
+    };
+    posters = buildBriefingPosters(config);
+  });
+  afterAll(async () => {
+    for (const db of open) await db.close();
+    for (const tdb of dbs) await tdb.drop();
+    await slack?.close();
+    await ding?.close();
+  });
+
+  it("GIVEN both platforms THEN text, PNG and xlsx reach both groups; posting again posts nothing and keeps one snapshot", async () => {
+    const { db, world: w } = await world();
+    const before = mark();
+    const deps = { db: db.prisma, planId: w.planId, posters, instanceId: "test:1" };
+
+    const r = await postBriefing(deps, "2022Q1", "county", { tz: TZ });
+
+    expect(r.status).toBe("posted");
+    expect(r.targets.map((t) => [t.platform, t.group, t.status])).toEqual([
+      ["slack", TF_SLACK, "sent"],
+      ["dingtalk", TF_DING, "sent"],
+    ]);
+    const got = received(before);
+    // Slack: one message with the headline, one uploadV2 of the chart and the workbook.
+    expect(got.slackPosts).toHaveLength(1);
+    expect(got.slackPosts[0]!.args["channel"]).toBe(TF_SLACK);
+    expect(String(got.slackPosts[0]!.args["text"])).toContain("2022年第一季度");
+    expect(JSON.stringify(got.slackPosts[0]!.args["blocks"])).toContain("永康市");
+    expect(got.slackCompletes).toHaveLength(1);
+    expect(got.slackCompletes[0]!.args["channel_id"]).toBe(TF_SLACK);
+    const png = got.slackFiles.find((b) => b.subarray(0, 8).equals(PNG_SIGNATURE));
+    const xlsx = got.slackFiles.find((b) => b.subarray(0, 2).toString("latin1") === "PK");
+    expect(png?.equals(r.briefing.chart.png)).toBe(true);
+    expect(xlsx?.equals(r.briefing.workbook)).toBe(true);
+    expect(await readsBack(xlsx!)).toContain("排名");
+    // DingTalk: both files uploaded as media, then markdown, image and file to the group.
+    expect(got.dingUploads.map((u) => [u.type, u.fileName])).toEqual([
+      ["image", "2022Q1-县市区排名.png"],
+      ["file", "2022Q1-县市区通报.xlsx"],
+    ]);
+    expect(got.dingUploads[0]!.bytes.equals(r.briefing.chart.png)).toBe(true);
+    expect(got.dingUploads[1]!.bytes.equals(r.briefing.workbook)).toBe(true);
+    expect(got.dingMessages.map((m) => m.msgKey)).toEqual(["sampleMarkdown", "sampleImageMsg", "sampleFile"]);
+    expect(got.dingMessages.every((m) => m.openConversationId === TF_DING)).toBe(true);
+    expect(JSON.parse(got.dingMessages[0]!.msgParam).text).toContain("永康市");
+
+    // The ledger: one sent row per group; the snapshot is published.
+    const ledger = await deliveriesFor(db.prisma, w.planId);
+    expect(ledger.map((d) => [d.period, d.step, d.unitId, d.platform, d.recipient, d.status])).toEqual([
+      [202203, "briefing:2022Q1:county", null, "slack", `group:${TF_SLACK}`, "sent"],
+      [202203, "briefing:2022Q1:county", null, "dingtalk", `group:${TF_DING}`, "sent"],
+    ]);
+    expect(r.publishedAt).not.toBeNull();
+
+    // Again: nothing posted, the same single published snapshot.
+    const second = mark();
+    const again = await postBriefing(deps, "2022Q1", "county", { tz: TZ });
+    expect(again.status).toBe("already_published");
+    expect(again.snapshotId).toBe(r.snapshotId);
+    expect(again.publishedAt).toBe(r.publishedAt);
+    const none = received(second);
+    expect([none.slackPosts.length, none.slackCompletes.length, none.dingMessages.length, none.dingUploads.length]).toEqual([0, 0, 0, 0]);
+    expect(await db.prisma.rankingSnapshot.count({ where: { planId: w.planId, period: "2022Q1", kind: "county" } })).toBe(1);
+    expect(await deliveriesFor(db.prisma, w.planId)).toHaveLength(2);
+  });
+
+  it("GIVEN a failed post on one platform THEN the snapshot stays a draft, the other is not posted again, and --retry completes it", async () => {
+    const { db, world: w } = await world();
+    const deps = { db: db.prisma, planId: w.planId, posters, instanceId: "test:2" };
+    ding.failNext("/v1.0/robot/groupMessages/send", { status: 400, body: { code: "invalidParameter.openConversationId", message: "群不存在", requestid: "R" } });
+
+    const first = await postBriefing(deps, "2022Q1", "county", { tz: TZ });
+    expect(first.status).toBe("incomplete");
+    expect(first.targets.map((t) => t.status)).toEqual(["sent", "failed"]);
+    expect(first.publishedAt).toBeNull();
+
+    const m = mark();
+    const plain = await postBriefing(deps, "2022Q1", "county", { tz: TZ });
+    expect(plain.targets.map((t) => t.status)).toEqual(["already_sent", "previously_failed"]);
+    expect(received(m).slackPosts).toHaveLength(0);
+    expect(received(m).dingMessages).toHaveLength(0);
+
+    const retried = await postBriefing(deps, "2022Q1", "county", { tz: TZ, retry: true });
+    expect(retried.status).toBe("posted");
+    expect(retried.targets.map((t) => t.status)).toEqual(["already_sent", "sent"]);
+    const got = received(m);
+    expect(got.slackPosts).toHaveLength(0);
+    expect(got.dingMessages.map((x) => x.msgKey)).toEqual(["sampleMarkdown", "sampleImageMsg", "sampleFile"]);
+    expect((await deliveriesFor(db.prisma, w.planId)).map((d) => d.status)).toEqual(["sent", "sent"]);
+  });
+
+  it("GIVEN the quarterly tick THEN nothing before the working day after the due date, one post at 09:00, nothing on the next tick", async () => {
+    const { db, world: w } = await world();
+    const deps = { db: db.prisma, planId: w.planId, posters, instanceId: "test:3", timeZone: TZ };
+    // March 2022 is due on 5 April, in the Qingming holiday (3–5 April): moved to Wednesday 6 April;
+    // one working day later is Thursday 7 April, at sendAt 09:00 Shanghai.
+    const instant = briefingInstant({ year: 2022, quarter: 1 }, DEFAULT_SCHEDULE, createWorkingCalendar(), TZ);
+    expect(instant.toISOString()).toBe("2022-04-07T01:00:00.000Z");
+
+    const m = mark();
+    const early = await runBriefingTick(deps, new Date("2022-04-07T00:59:00Z"));
+    expect(early.results).toEqual([]);
+    expect(await deliveriesFor(db.prisma, w.planId)).toHaveLength(0);
+
+    const due = await runBriefingTick(deps, instant);
+    expect(due.quarter).toBe("2022Q1");
+    // No department reported: no department briefing; the counties' goes out.
+    expect(due.results.map((x) => [x.kind, x.outcome, x.result?.status ?? x.reason])).toEqual([
+      ["department", "skipped", "no ranked unit"],
+      ["county", "posted", "posted"],
+    ]);
+    const got = received(m);
+    expect(got.slackPosts).toHaveLength(1);
+    expect(got.slackCompletes).toHaveLength(1);
+    expect(got.dingMessages).toHaveLength(3);
+    expect(got.dingUploads).toHaveLength(2);
+
+    const next = mark();
+    const later = await runBriefingTick(deps, new Date(instant.getTime() + 60_000));
+    expect(later.results.map((x) => [x.kind, x.outcome])).toEqual([
+      ["department", "skipped"],
+      ["county", "skipped"],
+    ]);
+    const none = received(next);
+    expect([none.slackPosts.length, none.dingMessages.length, none.dingUploads.length]).toEqual([0, 0, 0]);
+    expect((await deliveriesFor(db.prisma, w.planId)).map((d) => [d.step, d.status])).toEqual([
+      ["briefing:2022Q1:county", "sent"],
+      ["briefing:2022Q1:county", "sent"],
+    ]);
+    const snap = await db.prisma.rankingSnapshot.findMany({ where: { planId: w.planId } });
+    expect(snap.map((s) => [s.period, s.kind, s.publishedAt !== null])).toEqual([["2022Q1", "county", true]]);
+  });
+});
