@@ -68,7 +68,8 @@ describe("npm start (embedded default)", () => {
     expect(again.output()).not.toContain("imported the bundled plan");
     again.child.kill("SIGINT");
     expect(await exited(again.child)).toBe(0);
-  });
+    // Two full starts (migrate, seed, listen) in child processes: generous on a loaded 2-core CI box.
+  }, 90_000);
 
   it("GIVEN a bad variable THEN it does not start, names the variable and exits 1, without echoing secrets", async () => {
     const bot = startBot({ PORT: "not-a-port", SLACK_BOT_TOKEN: "xoxb-very-secret-token" });
