@@ -15,7 +15,7 @@ export interface UnitStatus {
   owed: number;
   missing: number;
   workItems: number;
-  owedLines: { name: string; unit: string }[];
+  owedLines: { name: string; unit: string; last?: string }[];
 }
 
 /** For each unit: what it owes (led work items' indicators + shares) and what it has reported for `period`. */
@@ -47,6 +47,7 @@ export async function unitStatuses(db: Db, planId: number, units: { id: number; 
   }
   for (const s of shares) add(s.unitId, s.indicator);
   const have = new Map(reports.map((r) => [r.unitId, new Set(r.values.map((v) => v.indicatorId))]));
+  const last = await lastValuesBefore(db, period);
   return units.map((u) => {
     const mine = [...(owed.get(u.id)?.entries() ?? [])].sort((a, b) => a[1].ordinal - b[1].ordinal);
     const got = have.get(u.id);
@@ -57,7 +58,10 @@ export async function unitStatuses(db: Db, planId: number, units: { id: number; 
       owed: mine.length,
       missing: mine.filter(([id]) => !got?.has(id)).length,
       workItems: workItems.get(u.id) ?? 0,
-      owedLines: mine.map(([, i]) => ({ name: i.name, unit: i.unit })),
+      owedLines: mine.map(([id, i]) => {
+        const l = last.get(`${u.id}:${id}`);
+        return { name: i.name, unit: i.unit, ...(l ? { last: `${l.raw} (${Math.floor(l.period / 100)}年${l.period % 100}月)` } : {}) };
+      }),
     };
   });
 }
@@ -122,4 +126,23 @@ export async function claimDeliveries(db: Db, keys: DeliveryKey[], by: string, n
 /** Marks many deliveries sent in one statement. */
 export async function markSentMany(db: Db, keys: string[], now: Date): Promise<void> {
   if (keys.length) await db.delivery.updateMany({ where: { key: { in: keys } }, data: { status: "sent", sentAt: now, error: null } });
+}
+
+/**
+ * Each unit's latest current figure per indicator before `period` (the opening notice
+ * shows it beside what is owed). One grouped query; the covering index on
+ * IndicatorValue serves the MAX.
+ */
+async function lastValuesBefore(db: Db, period: number): Promise<Map<string, { raw: string; period: number }>> {
+  const rows = await db.$queryRaw<{ unitId: number | bigint; indicatorId: number | bigint; raw: string; period: number | bigint }[]>`
+    SELECT v."unitId", v."indicatorId", v."raw", v."period"
+    FROM "IndicatorValue" v
+    JOIN (
+      SELECT "unitId", "indicatorId", MAX("period") AS "p"
+      FROM "IndicatorValue"
+      WHERE "current" = TRUE AND "period" < ${period}
+      GROUP BY "unitId", "indicatorId"
+    ) m ON v."unitId" = m."unitId" AND v."indicatorId" = m."indicatorId" AND v."period" = m."p"
+    WHERE v."current" = TRUE`;
+  return new Map(rows.map((r) => [`${Number(r.unitId)}:${Number(r.indicatorId)}`, { raw: r.raw, period: Number(r.period) }]));
 }
