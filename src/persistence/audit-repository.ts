@@ -1,4 +1,5 @@
 import type { Db } from "./database.js";
+import { prismaRunner, sqlOf, type SqlRunner } from "./sql.js";
 
 export interface AuditEntry {
   actor: string;
@@ -10,16 +11,25 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-type Tx = Pick<Db, "$executeRaw">;
+type Tx = Pick<Db, "$queryRaw" | "$executeRaw">;
 
 /**
  * One audit row, in plain SQL (it is written inside every report's transaction, where
- * Prisma's model API would cost ~0.5 ms of CPU more). `at` defaults to now.
+ * Prisma's model API would cost ~0.5 ms of CPU more). `at` defaults to now. Given a
+ * client opened by openDatabase it goes straight to the driver adapter (sql.ts); given a
+ * Prisma transaction client, through it, so the row stays in that transaction.
  */
 export async function writeAudit(db: Tx, e: AuditEntry, at: Date = new Date()): Promise<void> {
-  await db.$executeRaw`
-    INSERT INTO "AuditLog" ("at", "actor", "platform", "action", "subject", "rawInput", "result", "details")
-    VALUES (${at}, ${e.actor}, ${e.platform}, ${e.action}, ${e.subject}, ${e.rawInput ?? null}, ${e.result}, ${JSON.stringify(e.details ?? {})})`;
+  await insertAudit(sqlOf(db) ?? prismaRunner(db), e, at);
+}
+
+/** The same row on a plain-SQL runner (inside a `sql.transaction`: the report's). */
+export async function insertAudit(sql: SqlRunner, e: AuditEntry, at: Date = new Date()): Promise<void> {
+  await sql.execute(
+    `INSERT INTO "AuditLog" ("at", "actor", "platform", "action", "subject", "rawInput", "result", "details")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    [at, e.actor, e.platform, e.action, e.subject, e.rawInput ?? null, e.result, JSON.stringify(e.details ?? {})],
+  );
 }
 
 export async function listAudit(db: Db, opts: { limit?: number; action?: string } = {}) {

@@ -1,5 +1,6 @@
 import type { Binding, Unit } from "../generated/sqlite/client.js";
 import type { Db } from "./database.js";
+import { sqlFor } from "./sql.js";
 
 /** Chat identities and what they are bound to (unit × role). */
 
@@ -44,15 +45,17 @@ export async function unbind(db: Db, who: IdentityKey, opts: { unitId?: number; 
 /** The bindings that apply to a user: those for their workspace and those bound in any workspace. */
 export async function bindingsOf(db: Db, who: IdentityKey): Promise<(Binding & { unit: Unit })[]> {
   // One JOIN in plain SQL: it runs on every delivery, and Prisma's include costs two
-  // compiled queries. "createdAt" columns come back as Date on both databases.
-  const rows = await db.$queryRaw<BindingRow[]>`
-    SELECT b."id", b."identityId", b."unitId", b."role", b."createdAt", b."createdBy",
-           u."name" AS "unitName", u."kind" AS "unitKind", u."createdAt" AS "unitCreatedAt"
-    FROM "Binding" b
-    JOIN "ChatIdentity" i ON i."id" = b."identityId"
-    JOIN "Unit" u ON u."id" = b."unitId"
-    WHERE i."platform" = ${who.platform} AND i."userId" = ${who.userId} AND i."tenant" IN (${who.tenant}, '')
-    ORDER BY b."id"`;
+  // compiled queries. "createdAt" columns come back as ISO text (driver adapter) or Date (Prisma).
+  const rows = await sqlFor(db).query<BindingRow>(
+    `SELECT b."id", b."identityId", b."unitId", b."role", b."createdAt", b."createdBy",
+            u."name" AS "unitName", u."kind" AS "unitKind", u."createdAt" AS "unitCreatedAt"
+     FROM "Binding" b
+     JOIN "ChatIdentity" i ON i."id" = b."identityId"
+     JOIN "Unit" u ON u."id" = b."unitId"
+     WHERE i."platform" = ? AND i."userId" = ? AND i."tenant" IN (?, '')
+     ORDER BY b."id"`,
+    [who.platform, who.userId, who.tenant],
+  );
   return rows.map((r) => ({
     id: Number(r.id),
     identityId: Number(r.identityId),

@@ -2,11 +2,12 @@ import { mkdirSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient as SqliteClient } from "../generated/sqlite/client.js";
 import { PrismaClient as PostgresClient } from "../generated/postgresql/client.js";
 import { applyMigrations, pendingMigrations, type Provider } from "./migrations.js";
 import { withShadowFixes } from "./shadow-database.js";
+import { createSql, registerSql, type Sql } from "./sql.js";
 
 /**
  * Both generated clients expose the same model API (they come from one schema);
@@ -20,6 +21,8 @@ export interface Database {
   url: string;
   /** The adapter factory, for the schema engine (migrations, drift checks). */
   factory: SqlMigrationAwareDriverAdapterFactory;
+  /** Plain SQL on the connection (SQLite) or pool (PostgreSQL) Prisma uses: the hot path. */
+  sql: Sql;
   close(): Promise<void>;
 }
 
@@ -84,10 +87,26 @@ export async function openDatabase(url: string, opts: OpenOptions = {}): Promise
     const applied = await applyMigrations(migrationAdapterFactory(url), provider);
     if (applied.length) opts.log?.(`applied migrations: ${applied.join(", ")}`);
   }
+  // One connected adapter, shared by Prisma and `sql`. For SQLite it must be the same
+  // connection: a second one would block the event loop on busy_timeout whenever a
+  // Prisma transaction holds the write lock, and both sides' transactions take the
+  // adapter's mutex. For PostgreSQL both draw on one pool.
+  const adapter = await factory.connect();
+  let handedToPrisma = false;
+  const shared: SqlDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: () => {
+      handedToPrisma = true;
+      return Promise.resolve(adapter);
+    },
+  };
   const prisma =
     provider === "sqlite"
-      ? new SqliteClient({ adapter: factory as never })
-      : (new PostgresClient({ adapter: factory as never }) as unknown as Db);
+      ? new SqliteClient({ adapter: shared as never })
+      : (new PostgresClient({ adapter: shared as never }) as unknown as Db);
+  const sql = createSql(adapter, provider);
+  registerSql(prisma, sql);
   if (provider === "sqlite") {
     // WAL lets readers (healthz, CLI) run while the bot writes. synchronous=NORMAL is
     // SQLite's recommended pairing with WAL: a commit survives a crash of the bot
@@ -102,6 +121,11 @@ export async function openDatabase(url: string, opts: OpenOptions = {}): Promise
     provider,
     url,
     factory,
-    close: () => prisma.$disconnect(),
+    sql,
+    close: async () => {
+      // Prisma disposes the adapter it was given; one it never asked for is ours to close.
+      await prisma.$disconnect();
+      if (!handedToPrisma) await adapter.dispose();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { Prisma } from "../generated/sqlite/client.js";
-import { writeAudit, type AuditEntry } from "./audit-repository.js";
+import { insertAudit, type AuditEntry } from "./audit-repository.js";
 import type { Db } from "./database.js";
+import { driverErrorText, sqlFor, tuples, type SqlRunner, type SqlValue } from "./sql.js";
 
 /**
  * Monthly reports: every submission and correction is a new revision; the
@@ -47,9 +48,10 @@ class RevisionConflict extends Error {}
  * optimistic check on Report.revision make the loser retry on top of the winner).
  */
 export async function submitRevision(db: Db, input: SubmitInput): Promise<SubmitResult> {
+  const sql = sqlFor(db);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.$transaction((tx) => writeRevision(tx as unknown as Db, input), { maxWait: 10_000, timeout: 20_000 });
+      return await sql.transaction((tx) => writeRevision(tx, input));
     } catch (e) {
       const retryable = e instanceof RevisionConflict || isUniqueViolation(e) || isBusy(e);
       if (!retryable || attempt >= 8) throw e;
@@ -70,23 +72,25 @@ interface ReportRow {
 }
 
 /**
- * The revision path in plain SQL (tagged templates: parameters are bound by the
- * driver adapter, so the same text runs on SQLite and PostgreSQL). Prisma's model
- * API costs ~0.5–1 ms of CPU per statement here (query compiler and interpreter,
- * plus an uncached `prepare` on SQLite); this path is 5–6 statements, none compiled.
+ * The revision path in plain SQL, on the driver adapter when the client came from
+ * openDatabase (sql.ts: ~60 µs a statement), else through Prisma's raw queries. The
+ * same text runs on SQLite and PostgreSQL (`?` numbered for the latter). Prisma's model
+ * API costs ~0.5–1 ms of CPU per statement here; this path is 5–6 statements.
  * Timestamps are bound as Date (the adapters encode them exactly as Prisma's own
  * writes do) and booleans as the literals TRUE/FALSE (1/0 in SQLite, as Prisma stores them).
  */
-async function writeRevision(tx: Db, input: SubmitInput): Promise<SubmitResult> {
+async function writeRevision(tx: SqlRunner, input: SubmitInput): Promise<SubmitResult> {
   const now = new Date();
   // The report, the narrative of its current revision and its current values, in one read.
-  const rows = await tx.$queryRaw<ReportRow[]>`
-    SELECT r."id", r."revision", rr."progress", rr."problems", rr."nextSteps", iv."indicatorId", iv."value", iv."raw"
-    FROM "Report" r
-    LEFT JOIN "ReportRevision" rr ON rr."reportId" = r."id" AND rr."revision" = r."revision"
-    LEFT JOIN "IndicatorValue" iv ON iv."reportId" = r."id" AND iv."current" = TRUE
-    WHERE r."planId" = ${input.planId} AND r."unitId" = ${input.unitId} AND r."period" = ${input.period}
-    ORDER BY iv."id"`;
+  const rows = await tx.query<ReportRow>(
+    `SELECT r."id", r."revision", rr."progress", rr."problems", rr."nextSteps", iv."indicatorId", iv."value", iv."raw"
+     FROM "Report" r
+     LEFT JOIN "ReportRevision" rr ON rr."reportId" = r."id" AND rr."revision" = r."revision"
+     LEFT JOIN "IndicatorValue" iv ON iv."reportId" = r."id" AND iv."current" = TRUE
+     WHERE r."planId" = ? AND r."unitId" = ? AND r."period" = ?
+     ORDER BY iv."id"`,
+    [input.planId, input.unitId, input.period],
+  );
   let reportId: number;
   let revision: number;
   const previous: { indicatorId: number; value: number; raw: string }[] = [];
@@ -95,19 +99,24 @@ async function writeRevision(tx: Db, input: SubmitInput): Promise<SubmitResult> 
   if (!report) {
     if (input.mode === "correct") throw new NothingToCorrectError();
     // A concurrent first submission makes this a unique violation: retried as a revision.
-    const created = await tx.$queryRaw<{ id: number }[]>`
-      INSERT INTO "Report" ("planId", "unitId", "period", "revision", "firstAt", "updatedAt")
-      VALUES (${input.planId}, ${input.unitId}, ${input.period}, 1, ${now}, ${now})
-      RETURNING "id"`;
+    const created = await tx.query<{ id: number }>(
+      `INSERT INTO "Report" ("planId", "unitId", "period", "revision", "firstAt", "updatedAt")
+       VALUES (?, ?, ?, 1, ?, ?)
+       RETURNING "id"`,
+      [input.planId, input.unitId, input.period, now, now],
+    );
     reportId = Number(created[0]!.id);
     revision = 1;
   } else {
     reportId = Number(report.id);
     const was = Number(report.revision);
     revision = was + 1;
-    const count = await tx.$executeRaw`
-      UPDATE "Report" SET "revision" = ${revision}, "updatedAt" = ${now}
-      WHERE "id" = ${reportId} AND "revision" = ${was}`;
+    const count = await tx.execute(`UPDATE "Report" SET "revision" = ?, "updatedAt" = ? WHERE "id" = ? AND "revision" = ?`, [
+      revision,
+      now,
+      reportId,
+      was,
+    ]);
     if (count !== 1) throw new RevisionConflict();
     for (const r of rows) {
       if (r.indicatorId !== null) previous.push({ indicatorId: Number(r.indicatorId), value: Number(r.value), raw: r.raw! });
@@ -119,9 +128,11 @@ async function writeRevision(tx: Db, input: SubmitInput): Promise<SubmitResult> 
     problems: input.narrative.problems ?? prevNarrative.problems,
     nextSteps: input.narrative.nextSteps ?? prevNarrative.nextSteps,
   };
-  await tx.$executeRaw`
-    INSERT INTO "ReportRevision" ("reportId", "revision", "createdAt", "identityId", "platform", "reason", "progress", "problems", "nextSteps", "rawInput")
-    VALUES (${reportId}, ${revision}, ${now}, ${input.identityId}, ${input.platform}, ${input.reason}, ${narrative.progress}, ${narrative.problems}, ${narrative.nextSteps}, ${input.rawInput})`;
+  await tx.execute(
+    `INSERT INTO "ReportRevision" ("reportId", "revision", "createdAt", "identityId", "platform", "reason", "progress", "problems", "nextSteps", "rawInput")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [reportId, revision, now, input.identityId, input.platform, input.reason, narrative.progress, narrative.problems, narrative.nextSteps, input.rawInput],
+  );
   const values = new Map<number, { value: number; raw: string; changedFrom?: number }>();
   for (const p of previous) values.set(p.indicatorId, { value: p.value, raw: p.raw });
   for (const v of input.values) {
@@ -133,24 +144,31 @@ async function writeRevision(tx: Db, input: SubmitInput): Promise<SubmitResult> 
     });
   }
   if (previous.length) {
-    await tx.$executeRaw`UPDATE "IndicatorValue" SET "current" = FALSE WHERE "reportId" = ${reportId} AND "current" = TRUE`;
+    await tx.execute(`UPDATE "IndicatorValue" SET "current" = FALSE WHERE "reportId" = ? AND "current" = TRUE`, [reportId]);
   }
   if (values.size) {
-    const tuples = [...values].map(
-      ([indicatorId, v]) => Prisma.sql`(${reportId}, ${revision}, ${indicatorId}, ${input.unitId}, ${input.period}, ${v.value}, ${v.raw}, TRUE)`,
+    const args: SqlValue[] = [];
+    for (const [indicatorId, v] of values) args.push(reportId, revision, indicatorId, input.unitId, input.period, v.value, v.raw);
+    await tx.execute(
+      `INSERT INTO "IndicatorValue" ("reportId", "revision", "indicatorId", "unitId", "period", "value", "raw", "current")
+       VALUES ${tuples(values.size, "(?, ?, ?, ?, ?, ?, ?, TRUE)")}`,
+      args,
     );
-    await tx.$executeRaw`
-      INSERT INTO "IndicatorValue" ("reportId", "revision", "indicatorId", "unitId", "period", "value", "raw", "current")
-      VALUES ${Prisma.join(tuples)}`;
   }
   if (input.audit) {
-    await writeAudit(tx, { ...input.audit, details: { ...input.audit.details, revision } }, now);
+    await insertAudit(tx, { ...input.audit, details: { ...input.audit.details, revision } }, now);
   }
   return { reportId, revision, values, narrative };
 }
 
-/** A unique violation from the model API (P2002) or from a raw statement (P2010 with the adapter's error kind). */
+/**
+ * A unique violation from the model API (P2002), from a Prisma raw statement (P2010 with
+ * the adapter's error kind) or straight from the driver adapter (sql.ts: a
+ * DriverAdapterError whose cause has kind "UniqueConstraintViolation", mapped from
+ * SQLITE_CONSTRAINT_UNIQUE/PRIMARYKEY or PostgreSQL 23505).
+ */
 export function isUniqueViolation(e: unknown): boolean {
+  if (/^UniqueConstraintViolation\b/.test(driverErrorText(e))) return true;
   if (e instanceof Prisma.PrismaClientKnownRequestError) {
     if (e.code === "P2002") return true;
     if (e.code !== "P2010") return false;
@@ -160,8 +178,10 @@ export function isUniqueViolation(e: unknown): boolean {
   return /P2002|Unique constraint/i.test(String((e as Error)?.message ?? e));
 }
 
+/** A lock or serialization failure, from Prisma or from the driver adapter (kinds SocketTimeout for SQLITE_BUSY, TransactionWriteConflict for 40001/40P01). */
 function isBusy(e: unknown): boolean {
-  return /SQLITE_BUSY|database is locked|could not serialize|deadlock/i.test(String((e as Error)?.message ?? e));
+  const text = `${String((e as Error)?.message ?? e)} ${driverErrorText(e)}`;
+  return /SQLITE_BUSY|database is locked|could not serialize|deadlock|TransactionWriteConflict/i.test(text);
 }
 
 /** The latest current value of each indicator for a unit, at or before a period. */
@@ -208,8 +228,10 @@ export async function listReports(db: Db, planId: number, filter: { unitId?: num
 }
 
 export async function periodStatus(db: Db, planId: number, period: number): Promise<"open" | "closed"> {
-  const rows = await db.$queryRaw<{ status: string }[]>`
-    SELECT "status" FROM "ReportingPeriod" WHERE "planId" = ${planId} AND "period" = ${period}`;
+  const rows = await sqlFor(db).query<{ status: string }>(`SELECT "status" FROM "ReportingPeriod" WHERE "planId" = ? AND "period" = ?`, [
+    planId,
+    period,
+  ]);
   return rows[0]?.status === "closed" ? "closed" : "open";
 }
 
@@ -219,20 +241,23 @@ export async function periodStatus(db: Db, planId: number, period: number): Prom
  * without an exception on a duplicate, on SQLite and PostgreSQL alike.
  */
 export async function claimInbound(db: Db, key: string): Promise<{ claimed: true } | { claimed: false; reply: string | null }> {
-  const inserted = await db.$executeRaw`
-    INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (${key}, ${new Date()}) ON CONFLICT ("key") DO NOTHING`;
+  const sql = sqlFor(db);
+  const inserted = await sql.execute(`INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (?, ?) ON CONFLICT ("key") DO NOTHING`, [
+    key,
+    new Date(),
+  ]);
   if (inserted === 1) return { claimed: true };
-  const rows = await db.$queryRaw<{ reply: string | null }[]>`SELECT "reply" FROM "InboundEvent" WHERE "key" = ${key}`;
+  const rows = await sql.query<{ reply: string | null }>(`SELECT "reply" FROM "InboundEvent" WHERE "key" = ?`, [key]);
   return { claimed: false, reply: rows[0]?.reply ?? null };
 }
 
 export async function completeInbound(db: Db, key: string, reply: unknown): Promise<void> {
-  const count = await db.$executeRaw`UPDATE "InboundEvent" SET "reply" = ${JSON.stringify(reply)} WHERE "key" = ${key}`;
+  const count = await sqlFor(db).execute(`UPDATE "InboundEvent" SET "reply" = ? WHERE "key" = ?`, [JSON.stringify(reply), key]);
   // As Prisma's update did: completing a claim that is gone is an error, not a silent no-op.
   if (count !== 1) throw new Error(`inbound event ${key} is not claimed`);
 }
 
 /** A claim whose handling failed is released so the platform's retry can succeed. */
 export async function releaseInbound(db: Db, key: string): Promise<void> {
-  await db.$executeRaw`DELETE FROM "InboundEvent" WHERE "key" = ${key} AND "reply" IS NULL`;
+  await sqlFor(db).execute(`DELETE FROM "InboundEvent" WHERE "key" = ? AND "reply" IS NULL`, [key]);
 }
