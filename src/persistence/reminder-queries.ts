@@ -123,9 +123,33 @@ export async function claimDeliveries(db: Db, keys: DeliveryKey[], by: string, n
   return held;
 }
 
-/** Marks many deliveries sent in one statement. */
-export async function markSentMany(db: Db, keys: string[], now: Date): Promise<void> {
-  if (keys.length) await db.delivery.updateMany({ where: { key: { in: keys } }, data: { status: "sent", sentAt: now, error: null } });
+
+/**
+ * Records a chunk's outcomes in a few statements in one batch: one UPDATE per distinct ref (a
+ * batchSend's processQueryKey covers its ≤ 20 users) and per distinct error, instead of one
+ * UPDATE per delivery.
+ */
+export async function markOutcomes(
+  db: Db,
+  outcomes: { key: string; outcome: { ok: true; ref?: string } | { ok: false; error: string } }[],
+  now: Date,
+): Promise<void> {
+  const sent = new Map<string | null, string[]>();
+  const failed = new Map<string, string[]>();
+  for (const { key, outcome } of outcomes) {
+    if (outcome.ok) {
+      const ref = outcome.ref ?? null;
+      sent.set(ref, [...(sent.get(ref) ?? []), key]);
+    } else {
+      const error = outcome.error.slice(0, 500);
+      failed.set(error, [...(failed.get(error) ?? []), key]);
+    }
+  }
+  const writes = [
+    ...[...sent].map(([ref, keys]) => db.delivery.updateMany({ where: { key: { in: keys } }, data: { status: "sent", sentAt: now, ref, error: null } })),
+    ...[...failed].map(([error, keys]) => db.delivery.updateMany({ where: { key: { in: keys } }, data: { status: "failed", error } })),
+  ];
+  if (writes.length) await db.$transaction(writes);
 }
 
 /**
