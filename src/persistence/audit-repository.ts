@@ -1,15 +1,9 @@
+import type { AuditRecord } from "../../handlers/ports.js";
 import type { Db } from "./database.js";
 import { prismaRunner, sqlOf, type SqlRunner } from "./sql.js";
 
-export interface AuditEntry {
-  actor: string;
-  platform: string;
-  action: string;
-  subject: string;
-  rawInput?: string | null;
-  result: "ok" | "rejected" | "error";
-  details?: Record<string, unknown>;
-}
+/** One audit record: the shape the handlers' Store port defines, written here. */
+export type AuditEntry = AuditRecord;
 
 type Tx = Pick<Db, "$queryRaw" | "$executeRaw">;
 

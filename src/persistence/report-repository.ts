@@ -1,3 +1,4 @@
+import type { SubmitRequest } from "../../handlers/ports.js";
 import { Prisma } from "../generated/sqlite/client.js";
 import { insertAudit, type AuditEntry } from "./audit-repository.js";
 import type { Db } from "./database.js";
@@ -9,21 +10,11 @@ import { driverErrorText, sqlFor, tuples, type SqlRunner, type SqlValue } from "
  * `current` marks the live ones so aggregates read a single index.
  */
 
-export interface SubmitInput {
-  planId: number;
-  unitId: number;
-  /** yyyymm */
-  period: number;
-  mode: "report" | "correct";
-  identityId: number | null;
-  platform: string;
-  rawInput: string;
-  reason: string | null;
-  narrative: { progress?: string; problems?: string; nextSteps?: string };
-  values: { indicatorId: number; value: number; raw: string }[];
-  /** Written in the same transaction, with the revision number added to its details. */
-  audit?: AuditEntry;
-}
+/**
+ * A submission as the Store port defines it, for one plan. The audit entry is
+ * written in the same transaction, with the revision number added to its details.
+ */
+export type SubmitInput = Omit<SubmitRequest, "audit"> & { planId: number; audit?: AuditEntry };
 
 export interface SubmitResult {
   reportId: number;
