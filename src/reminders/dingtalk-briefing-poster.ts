@@ -16,12 +16,12 @@
  * API for the ~1 s DingTalk asks. Pass the reminder sender's `pacer` to share its windows.
  */
 import type { Lang, Reply } from "../../handlers/types.js";
-import { DingTalkApiError, type DingTalkOpenApi, type RobotMsg } from "../adapters/dingtalk/index.js";
+import type { DingTalkOpenApi, RobotMsg } from "../adapters/dingtalk/index.js";
 import { DingTalkMediaApi, fileExtension } from "../adapters/dingtalk/media-upload.js";
 import { renderMarkdown } from "../adapters/dingtalk/render-reply.js";
 import type { Briefing, BriefingOutcome, BriefingPoster, BriefingStep } from "./briefing-poster.js";
-import { dingTalkFailureOutcome, dingTalkRetryAfterMs, isRetryableDingTalkError } from "./dingtalk-sender.js";
-import { Pacer, retryWithBackoff, type Clock, type RetryOptions, type WindowLimit } from "./pacer.js";
+import { dingTalkFailureOutcome, pacedDingTalkCall } from "./dingtalk-sender.js";
+import { Pacer, type Clock, type RetryOptions, type WindowLimit } from "./pacer.js";
 
 export interface DingTalkBriefingPosterOptions {
   openapi: DingTalkOpenApi;
@@ -47,34 +47,7 @@ export function createDingTalkBriefingPoster(opts: DingTalkBriefingPosterOptions
   const media = opts.media ?? new DingTalkMediaApi({ openapi });
   const lang = opts.lang ?? "zh";
   const pacer = opts.pacer ?? new Pacer({ perKey: opts.pace?.perApi ?? { limit: 18, windowMs: 1000 }, clock: opts.clock });
-  const clock = pacer.clock;
-
-  const call = <T>(api: string, fn: () => Promise<T>): Promise<T> =>
-    retryWithBackoff(
-      async () => {
-        const done = await pacer.acquire(api);
-        try {
-          return await fn();
-        } finally {
-          done();
-        }
-      },
-      {
-        maxAttempts: 5,
-        baseMs: 500,
-        maxMs: 30_000,
-        maxWaitMs: 60_000,
-        ...opts.pace?.retry,
-        clock,
-        random: opts.random,
-        isRetryable: isRetryableDingTalkError,
-        retryAfterMs: dingTalkRetryAfterMs,
-        onRetry: (e, _attempt, delayMs) => {
-          // DingTalk's QPS limit is per app per API: hold this API only.
-          if (e instanceof DingTalkApiError && e.throttled) pacer.block(clock.now() + delayMs, api);
-        },
-      },
-    );
+  const call = pacedDingTalkCall(pacer, { retry: opts.pace?.retry, random: opts.random });
 
   const send = async (target: string, msg: RobotMsg): Promise<string | undefined> =>
     (await call(API.group, () => openapi.sendGroup(target, msg))).processQueryKey;

@@ -134,33 +134,7 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): ReminderSende
   const flowRounds = pace.flowControl?.rounds ?? 3;
   const flowWaitMs = pace.flowControl?.waitMs ?? 1000;
 
-  /** One paced, retried call to `api`. */
-  const call = <T>(api: string, fn: () => Promise<T>): Promise<T> =>
-    retryWithBackoff(
-      async () => {
-        const done = await pacer.acquire(api);
-        try {
-          return await fn();
-        } finally {
-          done();
-        }
-      },
-      {
-        maxAttempts: 5,
-        baseMs: 500,
-        maxMs: 30_000,
-        maxWaitMs: 60_000,
-        ...pace.retry,
-        clock,
-        random: opts.random,
-        isRetryable: isRetryableDingTalkError,
-        retryAfterMs: dingTalkRetryAfterMs,
-        onRetry: (e, _attempt, delayMs) => {
-          // The QPS limit is per API: hold this API only; the others have their own windows.
-          if (e instanceof DingTalkApiError && e.throttled) pacer.block(clock.now() + delayMs, api);
-        },
-      },
-    );
+  const call = pacedDingTalkCall(pacer, { retry: pace.retry, random: opts.random });
 
   /** One batchSend of ≤ 20 users, then rounds for the users DingTalk flow-controlled. */
   const sendBatch = async (users: string[], msg: RobotMsg, out: Map<string, DeliveryOutcome>, hooks?: SendHooks): Promise<void> => {
@@ -258,4 +232,42 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): ReminderSende
       }
     },
   };
+}
+
+/**
+ * One paced, retried DingTalk call: wait for the API's window, retry throttling
+ * and transient errors with backoff (honouring the delay DingTalk asks for), and on
+ * a throttle hold that API only, since DingTalk's QPS limit is per app per API.
+ * Shared by the reminder sender and the briefing poster.
+ */
+export function pacedDingTalkCall(
+  pacer: Pacer,
+  opts: { retry?: Pick<RetryOptions, "maxAttempts" | "baseMs" | "maxMs" | "maxWaitMs">; random?: () => number } = {},
+) {
+  const clock = pacer.clock;
+  return <T>(api: string, fn: () => Promise<T>): Promise<T> =>
+    retryWithBackoff(
+      async () => {
+        const done = await pacer.acquire(api);
+        try {
+          return await fn();
+        } finally {
+          done();
+        }
+      },
+      {
+        maxAttempts: 5,
+        baseMs: 500,
+        maxMs: 30_000,
+        maxWaitMs: 60_000,
+        ...opts.retry,
+        clock,
+        random: opts.random,
+        isRetryable: isRetryableDingTalkError,
+        retryAfterMs: dingTalkRetryAfterMs,
+        onRetry: (e, _attempt, delayMs) => {
+          if (e instanceof DingTalkApiError && e.throttled) pacer.block(clock.now() + delayMs, api);
+        },
+      },
+    );
 }
