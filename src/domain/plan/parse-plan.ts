@@ -433,19 +433,7 @@ function tail(s: string, n = 24): string {
 // Targets
 
 /** An indicator found in the text, before codes are assigned. */
-interface Found {
-  at: number;
-  name: string;
-  kind: IndicatorKind;
-  unit: string;
-  target: number;
-  comparator: "gte" | "lte";
-  deadline: string;
-  source: string;
-  workItemRef: string | null;
-  headline: boolean;
-  aliases: string[];
-}
+type Found = Omit<PlanIndicator, "code" | "shares"> & { at: number };
 
 type Positioned = Unplaced & { at: number };
 
