@@ -18,7 +18,7 @@ import { z } from "zod";
 import { renderReply } from "../adapters/slack/render-reply.js";
 import type { Briefing, BriefingOutcome, BriefingPoster, BriefingStep } from "./briefing-poster.js";
 import { Pacer, retryWithBackoff, type Clock, type RetryOptions, type WindowLimit } from "./pacer.js";
-import { classifySlackError, slackFailureOutcome } from "./slack-sender.js";
+import { slackFailureOutcome, slackRetryOptions } from "./slack-sender.js";
 
 export interface SlackBriefingPosterOptions {
   client: webApi.WebClient;
@@ -42,22 +42,7 @@ const UploadV2Result = z.looseObject({
 export function createSlackBriefingPoster(opts: SlackBriefingPosterOptions): BriefingPoster {
   const { client } = opts;
   const pacer = opts.pacer ?? new Pacer({ perKey: opts.pace?.perCall ?? { limit: 1, windowMs: 1000 }, clock: opts.clock });
-  const clock = pacer.clock;
-  const retry: RetryOptions = {
-    maxAttempts: 5,
-    baseMs: 500,
-    maxMs: 30_000,
-    maxWaitMs: 60_000,
-    ...opts.pace?.retry,
-    clock,
-    random: opts.random,
-    isRetryable: (e) => classifySlackError(e).retryable,
-    retryAfterMs: (e) => classifySlackError(e).retryAfterMs,
-    onRetry: (e, _attempt, delayMs) => {
-      // A 429 holds every call of this poster: Slack's limits are per app and workspace too.
-      if (classifySlackError(e).throttled) pacer.block(clock.now() + delayMs);
-    },
-  };
+  const retry = slackRetryOptions(pacer, { retry: opts.pace?.retry, random: opts.random });
 
   const call = <T>(key: string, fn: () => Promise<T>): Promise<T> =>
     retryWithBackoff(async () => {

@@ -130,22 +130,7 @@ export function createSlackSender(opts: SlackSenderOptions): ReminderSender {
   const { client } = opts;
   const pace = { ...DEFAULT_SLACK_PACE, ...opts.pace };
   const pacer = new Pacer({ perKey: pace.perChannel, global: pace.global, clock: opts.clock });
-  const clock = pacer.clock;
-  const retry: RetryOptions = {
-    maxAttempts: 5,
-    baseMs: 500,
-    maxMs: 30_000,
-    maxWaitMs: 60_000,
-    ...pace.retry,
-    clock,
-    random: opts.random,
-    isRetryable: (e) => classifySlackError(e).retryable,
-    retryAfterMs: (e) => classifySlackError(e).retryAfterMs,
-    onRetry: (e, _attempt, delayMs) => {
-      // Hold everyone, not just this channel: see the file comment.
-      if (classifySlackError(e).throttled) pacer.block(clock.now() + delayMs);
-    },
-  };
+  const retry = slackRetryOptions(pacer, { retry: pace.retry, random: opts.random });
 
   const post = async (channel: string, message: RenderedMessage, hooks?: SendHooks): Promise<DeliveryOutcome> => {
     try {
@@ -195,4 +180,31 @@ async function withFillButton(reply: Reply, userId: string, form: ((userId: stri
     return undefined;
   }
   return f ? { ...reply, actions: [{ id: "open_report_form", label: FILL_LABEL, value: f.period.key }] } : undefined;
+}
+
+/**
+ * How Slack calls are retried: throttling and transient errors with backoff,
+ * Retry-After honoured; a 429 holds every call of the pacer, because Slack's
+ * limits are per app and workspace, not only per channel. Shared by the reminder
+ * sender and the briefing poster.
+ */
+export function slackRetryOptions(
+  pacer: Pacer,
+  opts: { retry?: Partial<Pick<RetryOptions, "maxAttempts" | "baseMs" | "maxMs" | "maxWaitMs">>; random?: () => number } = {},
+): RetryOptions {
+  const clock = pacer.clock;
+  return {
+    maxAttempts: 5,
+    baseMs: 500,
+    maxMs: 30_000,
+    maxWaitMs: 60_000,
+    ...opts.retry,
+    clock,
+    random: opts.random,
+    isRetryable: (e) => classifySlackError(e).retryable,
+    retryAfterMs: (e) => classifySlackError(e).retryAfterMs,
+    onRetry: (e, _attempt, delayMs) => {
+      if (classifySlackError(e).throttled) pacer.block(clock.now() + delayMs);
+    },
+  };
 }
