@@ -1,5 +1,8 @@
-import type { BriefingSummary, SnapshotChange, UnitExplanation } from "../domain/ranking/explain.js";
+import { civilParts, type CivilDate } from "../domain/calendar/civil-date.js";
+import { wallClock } from "../domain/calendar/zoned-time.js";
+import type { BriefingSummary, DigestHeadline, MonthlyDigest, SnapshotChange, UnitExplanation } from "../domain/ranking/explain.js";
 import type { ScoringWindow } from "../domain/ranking/periods.js";
+import type { Period } from "../domain/report/types.js";
 import type { Light, RankingKind, UnrankedReason } from "../domain/ranking/score.js";
 import type { Lang } from "./lang.js";
 import { periodLabel } from "./report-words.js";
@@ -120,5 +123,95 @@ export function explainLines(e: UnitExplanation, lang: Lang): string[] {
     }
   }
   lines.push(`${zh ? "综合得分" : "Total"}: ${e.totalFormula}`);
+  return lines;
+}
+
+// ---------------------------------------------------------------------------
+// 年度考核 and the monthly digest (issue 5 §5)
+
+/** "2026年度 县(市、区)考核" / "2026 annual assessment: counties". */
+export function assessmentTitle(year: number, kind: RankingKind, lang: Lang): string {
+  return lang === "zh" ? `${year}年度 ${kindLabel(kind, lang)}考核` : `${year} annual assessment: ${kindLabel(kind, lang)}`;
+}
+
+/** "2026年10月 月度监测" / "Monthly digest: October 2026". */
+export function digestTitle(period: Period, lang: Lang): string {
+  return lang === "zh" ? `${periodLabel(period, lang)} 月度监测` : `Monthly digest: ${periodLabel(period, lang)}`;
+}
+
+/** What digestLines reads: the month's digest of each kind of unit, and the due date they were held to. */
+export interface DigestView {
+  period: Period;
+  /** The month's due date (遇节假日顺延 applied). */
+  due: CivilDate;
+  /** The plan's time zone: submission instants are shown as its dates. */
+  timeZone: string;
+  /** Departments first, then counties; a kind owing nothing is left out by the caller. */
+  sections: MonthlyDigest[];
+}
+
+const monthDay = (date: CivilDate, lang: Lang) => {
+  const { month, day } = civilParts(date);
+  return lang === "zh" ? `${month}月${day}日` : `${EN_MONTHS_SHORT[month - 1]} ${day}`;
+};
+const EN_MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * The digest message: the counts first (what a reader scanning the group needs), then per kind of
+ * unit who reported on time, late (with the day), not at all, or only in part; then the headline
+ * indicators (攻坚目标) unit by unit against 序时进度. Sums and linear stocks show the expected
+ * figure at the elapsed share of the period; levels and rates, the target itself.
+ */
+export function digestLines(v: DigestView, lang: Lang): string[] {
+  const zh = lang === "zh";
+  const sep = zh ? "、" : ", ";
+  const lines: string[] = [];
+  const owing = (d: MonthlyDigest) => d.onTime.length + d.late.length + d.missing.length;
+  const total = v.sections.reduce((n, d) => n + owing(d), 0);
+  const count = (f: (d: MonthlyDigest) => number) => v.sections.reduce((n, d) => n + f(d), 0);
+  const onTime = count((d) => d.onTime.length);
+  const late = count((d) => d.late.length);
+  const missing = count((d) => d.missing.length);
+  lines.push(
+    zh
+      ? `报送截止 ${v.due}:应报 ${total} 个单位,按时 ${onTime},逾期 ${late},未报 ${missing}`
+      : `Due ${v.due}: ${total} units owed a report; ${onTime} on time, ${late} late, ${missing} not reported`,
+  );
+  for (const d of v.sections) {
+    lines.push(
+      zh
+        ? `**${kindLabel(d.kind, lang)}** 应报 ${owing(d)}:按时 ${d.onTime.length},逾期 ${d.late.length},未报 ${d.missing.length}`
+        : `**${kindLabel(d.kind, lang)}** ${owing(d)} owed: ${d.onTime.length} on time, ${d.late.length} late, ${d.missing.length} not reported`,
+    );
+    if (d.onTime.length) lines.push(`- ${zh ? "按时" : "On time"}: ${d.onTime.map((u) => u.name).join(sep)}`);
+    if (d.late.length) {
+      const when = (at: string) => monthDay(wallClock(new Date(at), v.timeZone).date, lang);
+      lines.push(`- ${zh ? "逾期" : "Late"}: ${d.late.map((u) => (zh ? `${u.name}(${when(u.firstSubmittedAt)}报送)` : `${u.name} (on ${when(u.firstSubmittedAt)})`)).join(sep)}`);
+    }
+    if (d.missing.length) lines.push(`- ${zh ? "未报" : "Not reported"}: ${d.missing.map((u) => u.name).join(sep)}`);
+    if (d.incomplete.length) {
+      lines.push(`- ${zh ? "报送不全" : "Incomplete"}: ${d.incomplete.map((u) => `${u.name} ${u.reported}/${u.owed}`).join(sep)}`);
+    }
+  }
+  const headlines = v.sections.flatMap((d) => d.headlines);
+  if (headlines.length) {
+    lines.push(zh ? "**攻坚目标 对照序时进度**" : "**Headline targets against 序时进度**");
+    // One line per indicator, its units in the order the sections list them.
+    const byCode = new Map<string, DigestHeadline[]>();
+    for (const h of headlines) byCode.set(h.code, [...(byCode.get(h.code) ?? []), h]);
+    for (const hs of byCode.values()) {
+      const first = hs[0]!;
+      const shares = new Set(hs.map((h) => h.expectedShare).filter((x): x is number => x !== null && x < 1));
+      const head = shares.size === 1 ? `${first.unit}${zh ? ",序时进度 " : ", time-elapsed "}${pct([...shares][0]!)}` : first.unit;
+      const entries = hs.map((h) => {
+        if (h.status === "no_data") return `${LIGHT_ICONS.none}${h.unitName} ${zh ? "无数据" : "no data"}`;
+        if (h.status === "stale") return `${LIGHT_ICONS.none}${h.unitName} ${zh ? "数据过期" : "stale"}`;
+        if (h.status === "not_started") return `${LIGHT_ICONS.none}${h.unitName} ${zh ? "未开始" : "not started"}`;
+        const against = h.expectedShare !== null && h.expectedShare < 1 ? num(h.expected) : `${h.comparator === "lte" ? "≤" : "≥"}${num(h.target)}`;
+        return `${LIGHT_ICONS[h.light]}${h.unitName} ${num(h.actual)}/${against}${h.ratio !== null ? ` (${pct(h.ratio)})` : ""}`;
+      });
+      lines.push(`- ${first.name}(${head}): ${entries.join(zh ? ";" : "; ")}`);
+    }
+  }
   return lines;
 }

@@ -1,6 +1,7 @@
 /**
- * How the quarterly briefing (issue 5 §3) reaches the task-force group: a readable message, the
- * chart as an image, the workbook as a file. One poster per platform, each pacing and retrying
+ * How the quarterly briefing and the annual assessment (issue 5 §3) reach the task-force group: a
+ * readable message, the chart as an image, the workbook as a file. The monthly digest (§5) is the
+ * same message without attachments. One poster per platform, each pacing and retrying
  * its calls within the platform's limits (see ./pacer.ts); the caller owns the exactly-once
  * ledger and decides what a failure means. Implementations:
  *  - Slack: ./slack-briefing-poster.ts (chat.postMessage, then files.uploadV2 of both files);
@@ -12,10 +13,13 @@ export interface Briefing {
   title: string;
   /** Body lines, light markdown (**bold**, `code`, "- " items), as in a Reply. */
   markdownLines: string[];
-  /** fileName is shown to readers and its extension is the type DingTalk checks: "2026Q3-排名.png". */
-  chart: { png: Uint8Array; fileName: string };
+  /**
+   * fileName is shown to readers and its extension is the type DingTalk checks: "2026Q3-排名.png".
+   * Both attachments or neither: the monthly digest is text only.
+   */
+  chart?: { png: Uint8Array; fileName: string };
   /** e.g. "2026Q3-季度通报.xlsx". */
-  workbook: { xlsx: Uint8Array; fileName: string };
+  workbook?: { xlsx: Uint8Array; fileName: string };
 }
 
 /** Which call a failure happened in; everything before it was delivered (see `refs`). */

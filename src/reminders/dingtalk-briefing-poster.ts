@@ -1,7 +1,7 @@
 /**
  * The briefing on DingTalk (platforms.md §9 and ../adapters/dingtalk/media-upload.ts):
  *  1. upload the chart (type image) and the workbook (type file) with the legacy media API;
- *  2. three robot group messages, in reading order: sampleMarkdown {title, text}, sampleImageMsg
+ *  2. three robot group messages (one, the markdown, for a text-only post: the monthly digest), in reading order: sampleMarkdown {title, text}, sampleImageMsg
  *     {photoURL: <chart media_id>}, sampleFile {mediaId, fileName, fileType}.
  * Uploads go first so that a file DingTalk refuses fails the briefing before anything appears in
  * the group, instead of leaving a headline without its attachments.
@@ -58,28 +58,34 @@ export function createDingTalkBriefingPoster(opts: DingTalkBriefingPosterOptions
       const refs: string[] = [];
       let step: BriefingStep = "upload-chart";
       try {
-        const chart = await call(API.media, () => media.upload({ type: "image", bytes: briefing.chart.png, fileName: briefing.chart.fileName, contentType: "image/png" }));
+        const { chart: chartFile, workbook: workbookFile } = briefing;
+        const chart = chartFile
+          ? await call(API.media, () => media.upload({ type: "image", bytes: chartFile.png, fileName: chartFile.fileName, contentType: "image/png" }))
+          : null;
         step = "upload-workbook";
-        const workbook = await call(API.media, () =>
-          media.upload({
-            type: "file",
-            bytes: briefing.workbook.xlsx,
-            fileName: briefing.workbook.fileName,
-            contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-          }),
-        );
+        const workbook = workbookFile
+          ? await call(API.media, () =>
+              media.upload({
+                type: "file",
+                bytes: workbookFile.xlsx,
+                fileName: workbookFile.fileName,
+                contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+              }),
+            )
+          : null;
 
         // Rendered as a Reply, so it looks like every other bot message on the platform.
         const reply: Reply = { status: "info", title: briefing.title, lines: briefing.markdownLines };
         const md = renderMarkdown(reply, { lang });
-        const messages: [BriefingStep, RobotMsg][] = [
-          ["text", { msgKey: "sampleMarkdown", msgParam: { title: md.title, text: md.text } }],
-          ["image", { msgKey: "sampleImageMsg", msgParam: { photoURL: chart.mediaId } }],
-          [
+        // Without attachments (the monthly digest) the markdown is the whole post.
+        const messages: [BriefingStep, RobotMsg][] = [["text", { msgKey: "sampleMarkdown", msgParam: { title: md.title, text: md.text } }]];
+        if (chart) messages.push(["image", { msgKey: "sampleImageMsg", msgParam: { photoURL: chart.mediaId } }]);
+        if (workbook && workbookFile) {
+          messages.push([
             "file",
-            { msgKey: "sampleFile", msgParam: { mediaId: workbook.mediaId, fileName: briefing.workbook.fileName, fileType: fileExtension(briefing.workbook.fileName) } },
-          ],
-        ];
+            { msgKey: "sampleFile", msgParam: { mediaId: workbook.mediaId, fileName: workbookFile.fileName, fileType: fileExtension(workbookFile.fileName) } },
+          ]);
+        }
         // One after another: the group shows them in the order they arrive.
         for (const [s, msg] of messages) {
           step = s;

@@ -1,6 +1,6 @@
 /**
  * The briefing on Slack: chat.postMessage with the Block Kit of renderReply, then one
- * files.uploadV2 with the chart and the workbook (platforms.md §4: getUploadURLExternal per file,
+ * files.uploadV2 with the chart and the workbook when it has them (the monthly digest has none) (platforms.md §4: getUploadURLExternal per file,
  * a POST of each to its upload_url, one completeUploadExternal sharing both into the channel).
  *
  * Text first, files second: readers see the summary before the attachments, and a failed upload
@@ -71,9 +71,11 @@ export function createSlackBriefingPoster(opts: SlackBriefingPosterOptions): Bri
       }
 
       const files = [
-        { bytes: briefing.chart.png, fileName: briefing.chart.fileName },
-        { bytes: briefing.workbook.xlsx, fileName: briefing.workbook.fileName },
+        ...(briefing.chart ? [{ bytes: briefing.chart.png, fileName: briefing.chart.fileName }] : []),
+        ...(briefing.workbook ? [{ bytes: briefing.workbook.xlsx, fileName: briefing.workbook.fileName }] : []),
       ];
+      // A text-only post (the monthly digest) is done after chat.postMessage.
+      if (!files.length) return { ok: true, refs };
       try {
         const res = await call(`files.uploadV2 ${channel}`, () =>
           client.filesUploadV2({

@@ -1,6 +1,7 @@
 import { asOfMonth } from "../domain/ranking/periods.js";
 import type { RankingKind } from "../domain/ranking/score.js";
 import { periodKey } from "../domain/report/types.js";
+import { assessmentTitle } from "../i18n/ranking-words.js";
 import type { Logger } from "../logging/logger.js";
 import type { Db } from "../persistence/database.js";
 import { deliveryKey, markOutcome, type DeliveryKey } from "../persistence/delivery-repository.js";
@@ -12,7 +13,8 @@ import { markPublished, prepareBriefing, type BriefingOptions, type PreparedBrie
 import { scoringWindow, type WindowSpec } from "./rankings.js";
 
 /**
- * Posting the quarterly briefing (issue 5 §3, §4) to the task-force group on each configured
+ * Posting the quarterly briefing (issue 5 §3, §4), and with a year window the annual assessment
+ * (年度考核, §5: the same scoring over the twelve months, snapshot "2026"), to the task-force group on each configured
  * platform, exactly once, like the reminders: one ledger row (Delivery) per platform and group,
  *   period = the window's last month, step = "briefing:<label>:<kind>", unitId = null,
  *   recipient = "group:<id>",
@@ -102,18 +104,33 @@ export function briefingKeys(planId: number, spec: WindowSpec, kind: RankingKind
 export function toPosterBriefing(b: PreparedBriefing): Briefing {
   const label = b.ranking.window.label;
   const kindName = b.ranking.kind === "department" ? "牵头部门" : "县市区";
+  // A year window is the annual assessment (年度考核), not a quarterly 通报: its files say so.
+  const what = b.ranking.window.scope === "year" ? "年度考核" : "通报";
   return {
     title: b.title,
     markdownLines: b.lines,
     chart: { png: b.chart.png, fileName: `${label}-${kindName}排名.png` },
-    workbook: { xlsx: b.workbook, fileName: `${label}-${kindName}通报.xlsx` },
+    workbook: { xlsx: b.workbook, fileName: `${label}-${kindName}${what}.xlsx` },
   };
 }
 
-type Claim = "mine" | "already_sent" | "previously_failed" | "in_progress";
+/**
+ * The briefing of a window, titled for what it is: a year window is the annual assessment
+ * ("2026年度 县(市、区)考核"), the rest keep prepareBriefing's title ("… 通报").
+ */
+export async function prepareWindowBriefing(db: Db, planId: number, spec: WindowSpec, kind: RankingKind, opts: BriefingOptions = {}): Promise<PreparedBriefing> {
+  const b = await prepareBriefing(db, planId, spec, kind, opts);
+  const w = b.ranking.window;
+  return w.scope === "year" ? { ...b, title: assessmentTitle(w.months[0]!.year, kind, opts.lang ?? "zh") } : b;
+}
 
-/** Inserts the row as "sending"; an existing row is taken only when `retry` allows it (compare-and-set). */
-async function claimBriefing(db: Db, k: DeliveryKey, by: string, now: Date, retry: boolean): Promise<Claim> {
+export type Claim = "mine" | "already_sent" | "previously_failed" | "in_progress";
+
+/**
+ * Inserts the row as "sending"; an existing row is taken only when `retry` allows it (compare-and-set).
+ * Shared with the monthly digest (post-digest.ts): the same group posts, the same ledger rules.
+ */
+export async function claimGroupPost(db: Db, k: DeliveryKey, by: string, now: Date, retry: boolean): Promise<Claim> {
   const key = deliveryKey(k);
   try {
     await db.delivery.create({ data: { ...k, key, status: "sending", attempts: 1, claimedBy: by, claimedAt: now } });
@@ -139,7 +156,7 @@ export async function postBriefing(deps: PostBriefingDeps, spec: WindowSpec, kin
   const { db, planId } = deps;
   const now = deps.now ?? (() => new Date());
   const { dryRun, retry, ...briefingOpts } = opts;
-  const b = await prepareBriefing(db, planId, spec, kind, { ...briefingOpts, persist: !dryRun, now });
+  const b = await prepareWindowBriefing(db, planId, spec, kind, { ...briefingOpts, persist: !dryRun, now });
   const window = b.ranking.window.label;
   const base = { window, kind, snapshotId: b.snapshot?.id ?? null, briefing: b };
   if (b.alreadyPublished) {
@@ -161,7 +178,7 @@ export async function postBriefing(deps: PostBriefingDeps, spec: WindowSpec, kin
     const t = targets[i]!;
     const poster = deps.posters[t.platform];
     if (!poster) continue;
-    const claim = await claimBriefing(db, k, deps.instanceId, now(), retry === true);
+    const claim = await claimGroupPost(db, k, deps.instanceId, now(), retry === true);
     if (claim !== "mine") {
       t.status = claim;
       continue;

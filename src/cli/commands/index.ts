@@ -2,6 +2,7 @@ import type { Command } from "../command.js";
 import { indicatorList, planExport, planImport, planShow } from "./plan.js";
 import { auditList, configCheck, dbMigrate } from "./system.js";
 import { calendarAdd, calendarList, calendarRemove, remindRun, remindStatus, scheduleList, scheduleSet, scheduleShow } from "./reminders.js";
+import { digestPost, digestShow } from "./digest.js";
 import { exportCommand, rankingCompute, rankingExplain, rankingPost } from "./rankings.js";
 import { periodClose, periodOpen, reportList, reportShow } from "./reports.js";
 import { bindCommand, bindingList, unbindCommand, unitList } from "./units.js";
@@ -32,6 +33,8 @@ export const COMMANDS: Command[] = [
   rankingPost,
   rankingExplain,
   exportCommand,
+  digestShow,
+  digestPost,
   auditList,
   configCheck,
   dbMigrate,

@@ -6,11 +6,14 @@ import { w } from "../../i18n/lang.js";
 import type { RankingKind } from "../../domain/ranking/score.js";
 import { findPlan } from "../../persistence/plan-repository.js";
 import { buildBriefingPosters } from "../../reminders/build-briefing-posters.js";
-import { postBriefing } from "../../services/post-briefing.js";
-import { computeWindow, explainRanking, parseWindow, prepareBriefing } from "../../services/rankings.js";
+import { postBriefing, prepareWindowBriefing } from "../../services/post-briefing.js";
+import { computeWindow, explainRanking, parseWindow } from "../../services/rankings.js";
 import { CliError, UsageError, type Command, type CommandContext } from "../command.js";
 
-/** `duban ranking compute|post|explain`, `duban export`: the quarterly briefing from the command line. */
+/**
+ * `duban ranking compute|post|explain`, `duban export`: the quarterly briefing, and with --year the
+ * annual assessment (年度考核), from the command line. The monthly digest is `duban digest` (./digest.ts).
+ */
 
 async function planOf(ctx: CommandContext) {
   const { prisma } = await ctx.db();
@@ -19,9 +22,19 @@ async function planOf(ctx: CommandContext) {
   return plan;
 }
 
+/**
+ * The window: --quarter 2026Q3, or --year 2026 for the annual assessment (年度考核). --quarter
+ * also takes what parseWindow reads (2026, 2026-10), as before; --year is the plain way to say a year.
+ */
 function quarterArg(ctx: CommandContext): string {
   const text = ctx.values.quarter as string | undefined;
-  if (!text) throw new UsageError(w("需要 --quarter,例如 --quarter 2026Q3", "need --quarter, e.g. --quarter 2026Q3"));
+  const year = ctx.values.year as string | undefined;
+  if (text && year) throw new UsageError(w("--quarter 和 --year 只能用一个", "use --quarter or --year, not both"));
+  if (year !== undefined) {
+    if (!/^\d{4}$/u.test(year.trim())) throw new UsageError(w(`看不懂年份「${year}」,请写成 2026`, `cannot read the year "${year}"; write 2026`));
+    return year.trim();
+  }
+  if (!text) throw new UsageError(w("需要 --quarter 或 --year,例如 --quarter 2026Q3、--year 2026", "need --quarter or --year, e.g. --quarter 2026Q3, --year 2026"));
   if (!parseWindow(text)) throw new UsageError(w(`看不懂「${text}」,请写成 2026Q3、2026 或 2026-10`, `cannot read "${text}"; write 2026Q3, 2026 or 2026-10`));
   return text;
 }
@@ -32,8 +45,11 @@ function kindArg(ctx: CommandContext): RankingKind {
   return k;
 }
 
-const common = { quarter: { type: "string" as const }, kind: { type: "string" as const }, plan: { type: "string" as const } };
-const HELP = w("  --quarter 2026Q3(也可 2026 年度、2026-10 月)  --kind county|department(默认 county)", "  --quarter 2026Q3 (or 2026 for the year, 2026-10 for a month)  --kind county|department (default county)");
+const common = { quarter: { type: "string" as const }, year: { type: "string" as const }, kind: { type: "string" as const }, plan: { type: "string" as const } };
+const HELP = w(
+  "  --quarter 2026Q3(也可 2026 年度、2026-10 月)  --year 2026 年度考核\n  --kind county|department(默认 county)",
+  "  --quarter 2026Q3 (or 2026 for the year, 2026-10 for a month)  --year 2026 for the annual assessment (年度考核)\n  --kind county|department (default county)",
+);
 
 export const rankingCompute: Command = {
   name: ["ranking", "compute"],
@@ -61,7 +77,7 @@ export const rankingCompute: Command = {
 export const rankingPost: Command = {
   name: ["ranking", "post"],
   args: [],
-  summary: w("发布季度通报(同一季度只发布一次)", "Publish the quarterly briefing (once per quarter)"),
+  summary: w("发布季度通报或年度考核(同一期只发布一次)", "Publish the quarterly briefing or the annual assessment (once per window)"),
   help: w(
     `${HELP.zh}\n  --dry-run 只显示,不保存\n  --retry 重发上次失败或结果不明的专班群`,
     `${HELP.en}\n  --dry-run shows it and stores nothing\n  --retry posts again to groups whose last attempt failed or is uncertain`,
@@ -120,7 +136,7 @@ export const rankingExplain: Command = {
   args: ["<unit>"],
   summary: w("逐项说明某单位的得分计算", "Show how a unit's score is computed, indicator by indicator"),
   help: HELP,
-  options: { quarter: common.quarter, plan: common.plan },
+  options: { quarter: common.quarter, year: common.year, plan: common.plan },
   async run(ctx) {
     const unit = ctx.positionals[0];
     if (!unit) throw new UsageError(w("需要 <单位>", "need <unit>"));
@@ -154,7 +170,7 @@ export const exportCommand: Command = {
     const plan = await planOf(ctx);
     const { prisma } = await ctx.db();
     // Same source as the briefing: the frozen snapshot once published, else today's data.
-    const b = await prepareBriefing(prisma, plan.id, window, kind, { tz: ctx.config().tz, lang: ctx.lang, persist: false });
+    const b = await prepareWindowBriefing(prisma, plan.id, window, kind, { tz: ctx.config().tz, lang: ctx.lang, persist: false });
     const path = resolve(ctx.cwd, out);
     await writeFile(path, b.workbook);
     ctx.print({ file: path, bytes: b.workbook.length, window: b.ranking.window.label, kind, frozen: b.alreadyPublished }, () => [

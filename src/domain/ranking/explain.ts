@@ -331,6 +331,10 @@ export interface DigestHeadline {
   code: string;
   name: string;
   unit: string;
+  /** Sums (cumulative, per year) are judged against 序时进度; levels and rates against the target. */
+  kind: IndicatorScore["kind"];
+  comparator: IndicatorScore["comparator"];
+  status: ProgressStatus;
   actual: number | null;
   target: number;
   expected: number | null;
@@ -377,6 +381,9 @@ export function monthlyDigest(r: Ranking, headlineCodes?: ReadonlySet<string>): 
         code: i.code,
         name: i.name,
         unit: i.unit,
+        kind: i.kind,
+        comparator: i.comparator,
+        status: i.status,
         actual: i.actual,
         target: i.target,
         expected: i.expected,
