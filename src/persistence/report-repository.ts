@@ -72,12 +72,13 @@ interface ReportRow {
  */
 async function writeRevision(tx: SqlRunner, input: SubmitInput): Promise<SubmitResult> {
   const now = new Date();
-  // The report, the narrative of its current revision and its current values, in one read.
+  // The report, the narrative of its current revision and its current values, in one read
+  // (current values carry the report's revision number: see the UPDATE below).
   const rows = await tx.query<ReportRow>(
     `SELECT r."id", r."revision", rr."progress", rr."problems", rr."nextSteps", iv."indicatorId", iv."value", iv."raw"
      FROM "Report" r
      LEFT JOIN "ReportRevision" rr ON rr."reportId" = r."id" AND rr."revision" = r."revision"
-     LEFT JOIN "IndicatorValue" iv ON iv."reportId" = r."id" AND iv."current" = TRUE
+     LEFT JOIN "IndicatorValue" iv ON iv."reportId" = r."id" AND iv."revision" = r."revision" AND iv."current" = TRUE
      WHERE r."planId" = ? AND r."unitId" = ? AND r."period" = ?
      ORDER BY iv."id"`,
     [input.planId, input.unitId, input.period],
@@ -135,7 +136,13 @@ async function writeRevision(tx: SqlRunner, input: SubmitInput): Promise<SubmitR
     });
   }
   if (previous.length) {
-    await tx.execute(`UPDATE "IndicatorValue" SET "current" = FALSE WHERE "reportId" = ? AND "current" = TRUE`, [reportId]);
+    // The current values are exactly the previous revision's rows (each revision restates them
+    // all, below), so the unique index (reportId, revision, …) finds them without walking a
+    // long-corrected report's whole history.
+    await tx.execute(`UPDATE "IndicatorValue" SET "current" = FALSE WHERE "reportId" = ? AND "revision" = ? AND "current" = TRUE`, [
+      reportId,
+      revision - 1,
+    ]);
   }
   if (values.size) {
     const args: SqlValue[] = [];

@@ -1,4 +1,5 @@
 import type { ArgType, SqlDriverAdapter, SqlQueryable } from "@prisma/driver-adapter-utils";
+import type BetterSqlite3 from "better-sqlite3";
 import { Prisma } from "../generated/sqlite/client.js";
 import type { Db } from "./database.js";
 import type { Provider } from "./migrations.js";
@@ -6,7 +7,10 @@ import type { Provider } from "./migrations.js";
 /**
  * Plain SQL on the driver adapter Prisma itself runs on (the same connection, see
  * database.ts), without Prisma's raw-query machinery: a statement costs ~60 µs of
- * CPU here against 250–550 µs through `$queryRaw`/`$executeRaw`.
+ * CPU here against 250–550 µs through `$queryRaw`/`$executeRaw`. On SQLite it goes one
+ * step further down, to the adapter's better-sqlite3 connection with its statements
+ * prepared once (see sqliteRunner): the adapter prepares every statement on every call,
+ * which was the largest single cost of a chat report.
  *
  * SQL is written once with `?` placeholders; for PostgreSQL they are numbered
  * ($1, $2, …). No statement given here may hold a `?` inside a literal.
@@ -96,22 +100,116 @@ function runner(q: SqlQueryable, provider: Provider): SqlRunner {
 const COMMIT = { sql: "COMMIT", args: [], argTypes: [] };
 const ROLLBACK = { sql: "ROLLBACK", args: [], argTypes: [] };
 
+// ---- SQLite: the adapter's own connection, statements prepared once ----------------------------
+
+/** The better-sqlite3 handle inside @prisma/adapter-better-sqlite3 7.x (a public field there). */
+function sqliteHandle(adapter: SqlDriverAdapter): BetterSqlite3.Database | undefined {
+  const client = (adapter as unknown as { client?: unknown }).client;
+  return client && typeof (client as BetterSqlite3.Database).prepare === "function" ? (client as BetterSqlite3.Database) : undefined;
+}
+
+/**
+ * A failed statement on the SQLite fast path, shaped like the adapter's DriverAdapterError
+ * (name, cause.kind/originalCode/originalMessage) so that driverErrorText, isUniqueViolation
+ * and the busy checks read both alike.
+ */
+export class SqliteStatementError extends Error {
+  override readonly name = "DriverAdapterError";
+  constructor(override readonly cause: { kind: string; originalCode: string; originalMessage: string }) {
+    super(cause.originalMessage);
+  }
+}
+
+function sqliteError(e: unknown): unknown {
+  const code = (e as { code?: unknown })?.code;
+  if (!(e instanceof Error) || typeof code !== "string") return e;
+  // The adapter's mapping for the kinds callers look at (conversion.ts in the adapter).
+  const kind =
+    code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY"
+      ? "UniqueConstraintViolation"
+      : code.startsWith("SQLITE_BUSY")
+        ? "SocketTimeout"
+        : code === "SQLITE_CONSTRAINT_FOREIGNKEY"
+          ? "ForeignKeyConstraintViolation"
+          : code === "SQLITE_CONSTRAINT_NOTNULL"
+            ? "NullConstraintViolation"
+            : "sqlite";
+  return new SqliteStatementError({ kind, originalCode: code, originalMessage: e.message });
+}
+
+/** Values as the adapter binds them for Prisma's own writes (mapArg): ISO dates with "+00:00", 1/0. */
+function sqliteArg(v: SqlValue): unknown {
+  if (v instanceof Date) return v.toISOString().replace("Z", "+00:00");
+  if (typeof v === "boolean") return v ? 1 : 0;
+  return v;
+}
+
+/** Prepared statements are few (constants in the repositories); the bound only guards against misuse. */
+const STATEMENT_CACHE_LIMIT = 500;
+
+/**
+ * Statements run straight on the adapter's better-sqlite3 connection, each prepared once.
+ * The same connection, so the same transactions and locks as Prisma's queries (a second
+ * connection would block the event loop on busy_timeout, see database.ts). Integers come
+ * back as numbers (the adapter's connection defaults to BigInt; its own rows map them back
+ * to numbers too), DateTime columns as the ISO text stored.
+ */
+function sqliteRunner(handle: BetterSqlite3.Database): SqlRunner {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepared = (sql: string): BetterSqlite3.Statement => {
+    let stmt = cache.get(sql);
+    if (stmt === undefined) {
+      stmt = handle.prepare(sql);
+      stmt.safeIntegers(false);
+      if (cache.size >= STATEMENT_CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+  return {
+    query<T>(sql: string, args: readonly SqlValue[] = []): Promise<T[]> {
+      try {
+        const stmt = prepared(sql);
+        const bound = args.map(sqliteArg);
+        if (!stmt.reader) {
+          stmt.run(...bound);
+          return Promise.resolve([]);
+        }
+        return Promise.resolve(stmt.all(...bound) as T[]);
+      } catch (e) {
+        return Promise.reject(sqliteError(e));
+      }
+    },
+    execute(sql: string, args: readonly SqlValue[] = []): Promise<number> {
+      try {
+        return Promise.resolve(prepared(sql).run(...args.map(sqliteArg)).changes);
+      } catch (e) {
+        return Promise.reject(sqliteError(e));
+      }
+    },
+  };
+}
+
 export function createSql(adapter: SqlDriverAdapter, provider: Provider): Sql {
+  const handle = provider === "sqlite" ? sqliteHandle(adapter) : undefined;
+  const fast = handle ? sqliteRunner(handle) : undefined;
   return {
     provider,
-    ...runner(adapter, provider),
+    ...(fast ?? runner(adapter, provider)),
     async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
       // As Prisma's own transactions on these adapters (usePhantomQuery: false):
       // BEGIN is sent by startTransaction (SQLite: under the adapter's mutex, which
       // Prisma's transactions take too), COMMIT/ROLLBACK by us, then commit()/rollback()
       // releases the connection (PostgreSQL) or the mutex (SQLite).
       const tx = await adapter.startTransaction();
+      const end = (what: typeof COMMIT | typeof ROLLBACK) => (fast ? fast.execute(what.sql) : tx.executeRaw(what));
       let result: T;
       try {
-        result = await fn(runner(tx, provider));
+        // On SQLite the transaction is the connection itself: the fast runner runs inside it.
+        result = await fn(fast ?? runner(tx, provider));
       } catch (e) {
         try {
-          await tx.executeRaw(ROLLBACK);
+          await end(ROLLBACK);
         } catch {
           // the transaction is gone with the error (PostgreSQL aborts it); nothing to undo
         } finally {
@@ -120,9 +218,9 @@ export function createSql(adapter: SqlDriverAdapter, provider: Provider): Sql {
         throw e;
       }
       try {
-        await tx.executeRaw(COMMIT);
+        await end(COMMIT);
       } catch (e) {
-        await tx.executeRaw(ROLLBACK).catch(() => undefined);
+        await end(ROLLBACK).catch(() => undefined);
         await tx.rollback();
         throw e;
       }
@@ -173,6 +271,7 @@ export function sqlFor(db: Db): SqlSession {
 
 /** The driver error's kind and text, for a DriverAdapterError thrown by a statement run here. */
 export function driverErrorText(e: unknown): string {
+  // The adapter's DriverAdapterError, or our SqliteStatementError shaped like it.
   if (!(e instanceof Error) || e.name !== "DriverAdapterError") return "";
   const cause = (e as Error & { cause?: { kind?: string; originalCode?: string; originalMessage?: string; message?: string } }).cause;
   return cause ? `${cause.kind ?? ""} ${cause.originalCode ?? ""} ${cause.originalMessage ?? cause.message ?? ""}` : "";

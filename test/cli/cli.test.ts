@@ -244,5 +244,6 @@ describe("the duban executable", () => {
     const bad = run(["config", "check"], { PORT: "-5" });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("PORT");
-  });
+    // Three cold starts of a real process (tsx compiling on the way): seconds each on a busy machine.
+  }, 120_000);
 });

@@ -7,13 +7,14 @@
  * after which it closes the modal and answers by DM. Listeners never throw: once acked, an
  * exception would only make Bolt try to answer the HTTP request a second time.
  */
-import type { App, RespondFn } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { Bot, Incoming, ReportForm, Reply } from "../../../handlers/types.js";
 import { commandToIncoming, SLACK_COMMANDS, submissionToIncoming } from "./incoming.js";
 import { BlockActions, SlashCommand, teamOf, ViewSubmission } from "./payloads.js";
 import { OPEN_REPORT_FORM_ACTION, renderReply } from "./render-reply.js";
 import { parseReportSubmission, REPORT_MODAL_CALLBACK_ID, toBlockErrors } from "./report-modal.js";
+import type { RespondTo } from "./response-url.js";
 
 export interface ListenerDeps {
   bot: Bot;
@@ -26,6 +27,8 @@ export interface ListenerDeps {
   submitDeadlineMs: number;
   /** Keeps shutdown waiting for work that continues after the ack. */
   track<T>(work: Promise<T>): Promise<T>;
+  /** Posts to a response_url (response-url.ts). */
+  respond: RespondTo;
 }
 
 /** Last-resort answer when the core fails (a database outage, a bug): the user must hear something. */
@@ -86,7 +89,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   };
 
   for (const name of Object.values(SLACK_COMMANDS)) {
-    app.command(name, async ({ command, ack, respond, context }) => {
+    app.command(name, async ({ command, ack, context }) => {
       await ack();
       const parsed = SlashCommand.safeParse(command);
       if (!parsed.success) {
@@ -94,7 +97,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
         return;
       }
       const c = parsed.data;
-      const answer = ephemeral(respond);
+      const answer = ephemeral(deps.respond, c.response_url);
       // Slack does not retry commands, but a proxy or load balancer might: the trigger_id repeats,
       // so the core sees the same eventKey and answers from its store.
       if (context.retryNum) log.info({ retryNum: context.retryNum, reason: context.retryReason }, "Slack retry");
@@ -109,7 +112,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     });
   }
 
-  app.action(OPEN_REPORT_FORM_ACTION, async ({ ack, body, respond }) => {
+  app.action(OPEN_REPORT_FORM_ACTION, async ({ ack, body }) => {
     await ack();
     const parsed = BlockActions.safeParse(body);
     if (!parsed.success) {
@@ -117,7 +120,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       return;
     }
     const p = parsed.data;
-    const answer: Answer = p.response_url ? ephemeral(respond, { replaceOriginal: false }) : (r) => deps.postDirect(p.user.id, r).then(() => undefined);
+    const answer: Answer = p.response_url
+      ? ephemeral(deps.respond, p.response_url, { replaceOriginal: false })
+      : (r) => deps.postDirect(p.user.id, r).then(() => undefined);
     const period = p.actions.find((a) => a.action_id === OPEN_REPORT_FORM_ACTION)?.value || undefined;
     await guarded(OPEN_REPORT_FORM_ACTION, answer, () =>
       openForm({ platform: "slack", tenant: teamOf(p), userId: p.user.id }, { mode: "report", ...(period ? { period } : {}) }, p.trigger_id, answer),
@@ -178,9 +183,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 }
 
 /** Answers through response_url, visible only to the user. */
-function ephemeral(respond: RespondFn, o: { replaceOriginal?: boolean } = {}): Answer {
+function ephemeral(respond: RespondTo, responseUrl: string, o: { replaceOriginal?: boolean } = {}): Answer {
   return async (reply) => {
-    await respond({
+    await respond(responseUrl, {
       response_type: "ephemeral",
       // A button's response_url would otherwise be free to replace the message holding the button.
       ...(o.replaceOriginal === false ? { replace_original: false } : {}),

@@ -18,6 +18,7 @@ import type { Config } from "../../config/load-config.js";
 import type { HttpServer, Route } from "../../http/http-server.js";
 import { boltLogger } from "./bolt-logger.js";
 import { registerListeners } from "./listeners.js";
+import { createResponder } from "./response-url.js";
 import { renderReply } from "./render-reply.js";
 import { buildReportModal } from "./report-modal.js";
 
@@ -103,9 +104,11 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     return work;
   };
 
+  const respond = createResponder();
   registerListeners(app, {
     bot,
     log,
+    respond,
     openModal: async (triggerId, form) => {
       await client.views.open({ trigger_id: triggerId, view: buildReportModal(form) });
     },
@@ -155,6 +158,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       });
       await Promise.race([Promise.all([...inflight]), grace]);
       clearTimeout(timer);
+      respond.close();
       log.info("Slack adapter stopped");
     },
     postDirect,

@@ -34,9 +34,22 @@ export type PeriodResult =
   | { ok: false; problem: { code: "period_in_future"; raw: string; period: Period; current: Period } };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** The last answer per zone and quarter hour: every message asks, and formatToParts is slow. */
+const lastAnswer = new Map<string, { bucket: number; period: Period }>();
+/** Every UTC offset in use is a whole number of quarter hours, so a month never turns inside one. */
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
 
 /** The calendar month `now` falls in, in `timeZone`. */
 export function currentPeriod(now: Date, timeZone: string): Period {
+  const bucket = Math.floor(now.getTime() / QUARTER_HOUR_MS);
+  const last = lastAnswer.get(timeZone);
+  if (last && last.bucket === bucket) return { ...last.period };
+  const period = formatPeriod(now, timeZone);
+  lastAnswer.set(timeZone, { bucket, period: { ...period } });
+  return period;
+}
+
+function formatPeriod(now: Date, timeZone: string): Period {
   let f = formatters.get(timeZone);
   if (!f) {
     // Throws RangeError on an unknown zone: that is a configuration error the

@@ -39,6 +39,21 @@ describe("period helpers", () => {
     expect(currentPeriod(t, "Asia/Shanghai")).toEqual({ year: 2026, month: 11 });
     expect(currentPeriod(t, "UTC")).toEqual({ year: 2026, month: 10 });
   });
+  it("currentPeriod turns the month at the zone's midnight, one second apart, in zones off the whole hour", () => {
+    // Asked in order, so the remembered answer of the quarter hour before must not leak over.
+    const ask = (iso: string, zone: string) => currentPeriod(new Date(iso), zone);
+    expect(ask("2026-10-31T18:29:59Z", "Asia/Kolkata")).toEqual({ year: 2026, month: 10 });
+    expect(ask("2026-10-31T18:30:00Z", "Asia/Kolkata")).toEqual({ year: 2026, month: 11 });
+    expect(ask("2026-10-31T18:14:59Z", "Asia/Kathmandu")).toEqual({ year: 2026, month: 10 });
+    expect(ask("2026-10-31T18:15:00Z", "Asia/Kathmandu")).toEqual({ year: 2026, month: 11 });
+    expect(ask("2026-10-31T18:15:01Z", "Asia/Kathmandu")).toEqual({ year: 2026, month: 11 });
+    expect(ask("2026-10-31T15:59:59Z", "Asia/Shanghai")).toEqual({ year: 2026, month: 10 });
+    expect(ask("2026-10-31T16:00:00Z", "Asia/Shanghai")).toEqual({ year: 2026, month: 11 });
+    // A caller mutating its answer does not change the next one.
+    const p = ask("2026-10-31T16:00:01Z", "Asia/Shanghai");
+    p.month = 1;
+    expect(ask("2026-10-31T16:00:02Z", "Asia/Shanghai")).toEqual({ year: 2026, month: 11 });
+  });
   it("periodKey, periodFromKey, formatPeriod, addMonths", () => {
     expect(periodKey({ year: 2026, month: 3 })).toBe(202603);
     expect(periodFromKey(202603)).toEqual({ year: 2026, month: 3 });
