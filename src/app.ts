@@ -148,7 +148,8 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
         })
       : undefined;
   if (scheduler) log.info({ platforms: Object.keys(senders) }, "reminder scheduler started (every minute, duban schedule show for the ladder)");
-  // The quarterly briefing: the working day after the last month's due date, once (ledger + snapshot).
+  // The monthly digest, the quarterly briefing and (after Q4) the annual assessment: the working
+  // day after the due date of the month / the quarter's last month, each once (ledger + snapshot).
   const posters = buildBriefingPosters(config, { dingtalkOpenApi: dingtalk?.openapi });
   const briefings =
     (reminders ?? true) && Object.keys(posters).length

@@ -64,4 +64,47 @@ describe.each(PROVIDERS)("ranking CLI on %s", (provider) => {
     expect(book.worksheets.map((s) => s.name)).toContain("排名");
     expect((await cli(["export", "--quarter", "2022Q1"], env)).code).toBe(2);
   });
+  it("GIVEN --year THEN the annual assessment's window (年度考核); --year with --quarter, or a bad year, exits 2", async () => {
+    const r = await cli(["ranking", "compute", "--year", "2022", "--json"], env);
+    expect(r.code).toBe(0);
+    const ranking = r.json<{ window: { label: string; scope: string; months: unknown[] }; ranked: { name: string }[] }>();
+    expect(ranking.window).toMatchObject({ label: "2022", scope: "year" });
+    expect(ranking.window.months).toHaveLength(12);
+    expect(ranking.ranked.map((u) => u.name)).toContain("义乌市");
+    const dry = await cli(["ranking", "post", "--year", "2022", "--dry-run", "--json"], env);
+    expect(dry.code).toBe(0);
+    expect(dry.json<{ status: string; window: string; wouldPost: { message: string[] } }>()).toMatchObject({
+      status: "dry_run",
+      window: "2022",
+      wouldPost: { message: expect.arrayContaining(["2022年度 县(市、区)考核"]) },
+    });
+    expect((await cli(["ranking", "compute", "--year", "2022", "--quarter", "2022Q1"], env)).code).toBe(2);
+    expect((await cli(["ranking", "compute", "--year", "22"], env)).code).toBe(2);
+    const help = await cli(["ranking", "post", "--help", "--lang", "en"], env);
+    expect(help.stdout).toContain("--year 2026 for the annual assessment");
+  });
+
+  it("GIVEN digest show and post THEN the month's digest; without a task-force group it is printed, not posted", async () => {
+    const show = await cli(["digest", "show", "--period", "2022-03"], env);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain("2022年3月 月度监测");
+    expect(show.stdout).toContain("- 逾期: 永康市(4月20日报送)");
+    const json = await cli(["digest", "show", "--period", "2022-03", "--json"], env);
+    const d = json.json<{ due: string; sections: { kind: string; missing: { name: string }[] }[] }>();
+    expect(d.due).toBe("2022-04-06");
+    expect(d.sections.find((s) => s.kind === "county")!.missing.map((u) => u.name)).toEqual(["兰溪市"]);
+
+    const dry = await cli(["digest", "post", "--period", "2022-03", "--dry-run", "--json"], env);
+    expect(dry.code).toBe(0);
+    expect(dry.json<{ status: string; targets: unknown[] }>()).toMatchObject({ status: "dry_run", targets: [] });
+    const post = await cli(["digest", "post", "--period", "2022-03", "--lang", "en"], env);
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain("No task-force group on a configured platform");
+    expect(post.stdout).toContain("Monthly digest: Mar 2022");
+
+    expect((await cli(["digest", "show"], env)).code).toBe(2);
+    expect((await cli(["digest", "post", "--period", "2022Q1"], env)).code).toBe(2);
+    const help = await cli(["--help"], env);
+    expect(help.stdout).toContain("digest post");
+  });
 });

@@ -85,6 +85,18 @@ describe("Slack briefing poster", () => {
     expect(outcome.refs).toEqual([expect.stringMatching(/^\d+\.\d+$/), ...fileIds]);
   });
 
+  it("posts a text-only briefing (the monthly digest) with one chat.postMessage and no files.* call", async () => {
+    const before = fake.calls.length;
+    const outcome = await poster().post("CTASKFORCE", { title: "2026年10月 月度监测", markdownLines: ["- 未报: 兰溪市"] });
+    expect(outcome).toMatchObject({ ok: true });
+    const calls = fake.calls.slice(before);
+    expect(calls.map((c) => c.method)).toEqual(["chat.postMessage"]);
+    expect(calls[0]!.status).toBe(200);
+    // One ref: the message ts, and no file ids after it.
+    expect(outcome.refs).toHaveLength(1);
+    expect(JSON.stringify(calls[0]!.args["blocks"])).toContain("未报: 兰溪市");
+  });
+
   it("waits out a 429 on chat.postMessage and on the upload, then completes", async () => {
     fake.failNext("chat.postMessage", { status: 429, headers: { "retry-after": "1" }, body: { ok: false, error: "ratelimited" } });
     fake.failNext("files.getUploadURLExternal", { status: 429, headers: { "retry-after": "1" }, body: { ok: false, error: "ratelimited" } });
@@ -166,6 +178,18 @@ describe("DingTalk briefing poster", () => {
     expect(messages[1]!.param).toEqual({ photoURL: chart!.mediaId });
     expect(messages[2]!.param).toEqual({ mediaId: workbook!.mediaId, fileName: "2026Q3-季度通报.xlsx", fileType: "xlsx" });
     expect(outcome.refs).toEqual(callsSince(before, GROUP).map((c) => (c.response as { processQueryKey: string }).processQueryKey));
+  });
+
+  it("sends a text-only briefing (the monthly digest) as one markdown message, uploading nothing", async () => {
+    const before = fake.calls.length;
+    const uploadsBefore = media.uploads.length;
+    const outcome = await poster().post(CID, { title: "2026年10月 月度监测", markdownLines: ["- 未报: 兰溪市"] });
+    expect(outcome.ok).toBe(true);
+    expect(media.uploads.length).toBe(uploadsBefore);
+    expect(callsSince(before, UPLOAD)).toHaveLength(0);
+    const messages = callsSince(before, GROUP).map(sent);
+    expect(messages.map((m) => [m.msgKey, m.to])).toEqual([["sampleMarkdown", CID]]);
+    expect(messages[0]!.param["text"]).toContain("- 未报: 兰溪市");
   });
 
   it("retries a 403 QpsLimit on groupMessages/send and a throttle errcode on the upload after ~1 s", async () => {

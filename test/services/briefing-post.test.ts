@@ -1,5 +1,5 @@
 /**
- * The quarterly briefing posted end to end: postBriefing and the briefing tick, with posters built
+ * The quarterly briefing and the annual assessment posted end to end: postBriefing and the briefing tick, with posters built
  * from a config pointing at the fake Slack and the fake DingTalk (+ its media upload), the delivery
  * ledger and the snapshots on both databases, on the hand-made 2022Q1 county world.
  */
@@ -204,5 +204,83 @@ describe.each(PROVIDERS)("briefing post on %s", (provider) => {
     ]);
     const snap = await db.prisma.rankingSnapshot.findMany({ where: { planId: w.planId } });
     expect(snap.map((s) => [s.period, s.kind, s.publishedAt !== null])).toEqual([["2022Q1", "county", true]]);
+  });
+  it("GIVEN the year 2022 THEN the annual assessment (年度考核) with chart and workbook reaches both groups once", async () => {
+    const { db, world: w } = await world();
+    const deps = { db: db.prisma, planId: w.planId, posters, instanceId: "test:4" };
+    const before = mark();
+
+    const r = await postBriefing(deps, "2022", "county", { tz: TZ });
+
+    expect(r.status).toBe("posted");
+    expect(r.window).toBe("2022");
+    expect(r.briefing.ranking.window.scope).toBe("year");
+    expect(r.briefing.title).toBe("2022年度 县(市、区)考核");
+    // Same scoring over the twelve months: as of December 2022, T2-1 is judged against 720 × 24/36 = 480;
+    // conduct counts Jan–Mar (reported) and nine missing months.
+    const yw = r.briefing.ranking.ranked.find((u) => u.name === "义乌市")!;
+    expect(yw.indicators.find((i) => i.code === "T2-1")).toMatchObject({ actual: 300, expected: 480 });
+    expect(yw.conduct!.months.filter((m) => m.status === "missing")).toHaveLength(9);
+    const got = received(before);
+    expect(String(got.slackPosts[0]!.args["text"])).toContain("2022年度 县(市、区)考核");
+    expect(got.slackCompletes).toHaveLength(1);
+    expect(got.dingUploads.map((u) => [u.type, u.fileName])).toEqual([
+      ["image", "2022-县市区排名.png"],
+      ["file", "2022-县市区年度考核.xlsx"],
+    ]);
+    expect(await readsBack(got.dingUploads[1]!.bytes)).toContain("排名");
+    expect(got.dingMessages.map((m) => m.msgKey)).toEqual(["sampleMarkdown", "sampleImageMsg", "sampleFile"]);
+    expect((await deliveriesFor(db.prisma, w.planId)).map((d) => [d.period, d.step, d.status])).toEqual([
+      [202212, "briefing:2022:county", "sent"],
+      [202212, "briefing:2022:county", "sent"],
+    ]);
+
+    const second = mark();
+    const again = await postBriefing(deps, "2022", "county", { tz: TZ });
+    expect(again.status).toBe("already_published");
+    const none = received(second);
+    expect([none.slackPosts.length, none.dingMessages.length, none.dingUploads.length]).toEqual([0, 0, 0]);
+  });
+
+  it("GIVEN the tick after December's due date THEN the fourth quarter's briefing, then the annual assessment, once", async () => {
+    const { db, world: w } = await world();
+    const deps = { db: db.prisma, planId: w.planId, posters, instanceId: "test:5", timeZone: TZ };
+    // December 2022 is due Thursday 5 January 2023; one working day later, Friday 6 January at 09:00.
+    const instant = briefingInstant({ year: 2022, quarter: 4 }, DEFAULT_SCHEDULE, createWorkingCalendar(), TZ);
+    expect(instant.toISOString()).toBe("2023-01-06T01:00:00.000Z");
+
+    const early = await runBriefingTick(deps, new Date(instant.getTime() - 60_000));
+    expect(early.results).toEqual([]);
+
+    const m = mark();
+    const due = await runBriefingTick(deps, instant);
+    expect(due.quarter).toBe("2022Q4");
+    expect(due.results.map((x) => [x.window, x.kind, x.outcome, x.result?.status ?? x.reason])).toEqual([
+      ["2022Q4", "department", "skipped", "no ranked unit"],
+      ["2022Q4", "county", "posted", "posted"],
+      ["2022", "department", "skipped", "no ranked unit"],
+      ["2022", "county", "posted", "posted"],
+    ]);
+    const got = received(m);
+    expect(got.slackPosts.map((p) => String(p.args["text"]).split("\n")[0])).toEqual([
+      expect.stringContaining("2022年第四季度"),
+      expect.stringContaining("2022年度 县(市、区)考核"),
+    ]);
+    expect(got.dingMessages).toHaveLength(6);
+
+    const next = mark();
+    const later = await runBriefingTick(deps, new Date(instant.getTime() + 60_000));
+    expect(later.results.map((x) => [x.window, x.kind, x.outcome])).toEqual([
+      ["2022Q4", "department", "skipped"],
+      ["2022Q4", "county", "skipped"],
+      ["2022", "department", "skipped"],
+      ["2022", "county", "skipped"],
+    ]);
+    expect(received(next).slackPosts).toHaveLength(0);
+    const snaps = await db.prisma.rankingSnapshot.findMany({ where: { planId: w.planId }, orderBy: { period: "asc" } });
+    expect(snaps.map((s) => [s.period, s.kind, s.publishedAt !== null])).toEqual([
+      ["2022", "county", true],
+      ["2022Q4", "county", true],
+    ]);
   });
 });
