@@ -15,7 +15,8 @@ import { scoringWindow, type WindowSpec } from "./rankings.js";
 /**
  * Posting the quarterly briefing (issue 5 §3, §4), and with a year window the annual assessment
  * (年度考核, §5: the same scoring over the twelve months, snapshot "2026"), to the task-force
- * group on each configured platform, exactly once, like the reminders: one ledger row (Delivery) per platform and group,
+ * group on each configured platform, exactly once, like the reminders: one ledger row (Delivery)
+ * per platform and group,
  *   period = the window's last month, step = "briefing:<label>:<kind>", unitId = null,
  *   recipient = "group:<id>",
  * claimed before the post and marked sent / failed after it. The snapshot is published (frozen)
