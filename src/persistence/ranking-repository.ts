@@ -3,20 +3,25 @@ import { INDICATOR_KINDS } from "../domain/plan/types.js";
 import { parseRankingConfig, type RankingConfig } from "../domain/ranking/ranking-config.js";
 import type { PlanIndicatorRow, UnitRow } from "../domain/ranking/ranking-units.js";
 import type { Ranking, RankingKind } from "../domain/ranking/score.js";
-import { Prisma } from "../generated/sqlite/client.js";
 import type { Db } from "./database.js";
 import { decodeSnapshotPayload, encodeSnapshotPayload } from "./ranking-payload.js";
+import { sqlFor } from "./sql.js";
 import { isUniqueViolation } from "./report-repository.js";
 
 /**
  * What a ranking reads from the database, and its frozen snapshots.
  *
- * The values are read as one SQL aggregate per unit × indicator (sums, first
- * and latest figure) rather than month by month: a quarterly ranking as of the
- * plan's fifth year covers ~1,000,000 stored values, and shipping them to
- * JavaScript costs far more than scoring them. The covering index
- * IndicatorValue(indicatorId, current, unitId, period, value) answers the
- * aggregate and both look-ups without touching the table.
+ * The values are read already reduced to what each indicator's kind is scored
+ * on, one row per unit × indicator (see rankingFigures): a quarterly ranking as
+ * of the plan's fifth year covers ~1,000,000 stored values, and neither
+ * shipping them to JavaScript nor aggregating all of them in SQL is needed when
+ * a level or a rate is judged on its first and latest figure only. The covering
+ * index IndicatorValue(indicatorId, current, unitId, period, value) answers
+ * every read below by seeks and short range scans, without touching the table.
+ *
+ * The hot reads go through `sqlFor` (plain SQL on Prisma's own driver adapter,
+ * the same statements on both databases) rather than Prisma's query engine,
+ * whose per-row cost on the plan's 17,000 shares alone was ~150 ms.
  */
 
 /** yyyymm bounds of a ranking's value read. */
@@ -29,59 +34,98 @@ export interface ValueRange {
   yearStart: number;
 }
 
-/** One unit × indicator, aggregated over a ValueRange. */
-export interface AggregatedValue {
-  unitId: number;
-  indicatorId: number;
-  firstPeriod: number;
-  firstValue: number;
-  lastPeriod: number;
-  lastValue: number;
-  sumAll: number;
-  countAll: number;
-  sumYear: number;
-  countYear: number;
+/**
+ * One unit × indicator over a ValueRange, reduced to what its kind is scored on.
+ * "sum" (cumulative since `from`, per_year since January of the as-of year):
+ * the sum, how many months it adds and the last of them. "level" (stock and
+ * the rates): the latest figure, and for stock the first one (its baseline).
+ */
+export type FigureRow =
+  | { shape: "sum"; unitId: number; indicatorId: number; sum: number; months: number; lastPeriod: number }
+  | { shape: "level"; unitId: number; indicatorId: number; lastPeriod: number; lastValue: number; first: { period: number; value: number } | null };
+
+/** The units a ranking of `kind` can list (a superset is harmless: the ranking reads only its units' figures). */
+function rankedUnitKinds(kind: RankingKind): string {
+  return kind === "department" ? `u."kind" = 'department'` : `u."kind" IN ('county', 'zone')`;
 }
 
-// COUNT and integer SUMs come back as bigint on PostgreSQL (and may on SQLite).
-const int = z.union([z.number(), z.bigint()]).transform(Number);
-const real = z.union([z.number(), z.bigint(), z.string()]).transform(Number);
-const aggregateRow = z.object({
-  unitId: int,
-  indicatorId: int,
-  firstPeriod: int,
-  firstValue: real,
-  lastPeriod: int,
-  lastValue: real,
-  sumAll: real,
-  countAll: int,
-  sumYear: real,
-  countYear: int,
-});
+// The sums, one SELECT per sum kind. Driven Indicator → Unit → value range: a
+// seek on (indicatorId, current, unitId) then the period range, so per_year
+// reads only its year's months, and the groups arrive in loop order (no sort).
+// Two SELECTs rather than a CASE on the lower bound: a parameter inside CASE
+// has no type PostgreSQL can infer for a comparison with an integer column.
+const SUMS_OF = (kind: "cumulative" | "per_year", units: string) => `
+  SELECT i."id" AS "indicatorId", u."id" AS "unitId", SUM(v."value") AS "sum", COUNT(*) AS "months", MAX(v."period") AS "lastPeriod"
+  FROM "Indicator" i CROSS JOIN "Unit" u CROSS JOIN "IndicatorValue" v
+  WHERE i."planId" = ? AND i."retiredAt" IS NULL AND i."kind" = '${kind}' AND ${units}
+    AND v."indicatorId" = i."id" AND v."current" = true AND v."unitId" = u."id" AND v."period" >= ? AND v."period" <= ?
+  GROUP BY i."id", u."id"`;
+const SUMS = {
+  department: `${SUMS_OF("cumulative", rankedUnitKinds("department"))} UNION ALL ${SUMS_OF("per_year", rankedUnitKinds("department"))}`,
+  county: `${SUMS_OF("cumulative", rankedUnitKinds("county"))} UNION ALL ${SUMS_OF("per_year", rankedUnitKinds("county"))}`,
+};
 
-export async function aggregatedValues(db: Db, planId: number, range: ValueRange): Promise<AggregatedValue[]> {
-  // Grouped in index order (indicator, unit) so neither database sorts; the two
-  // joins back fetch the first and the latest figure by exact index key.
-  const rows = await db.$queryRaw<unknown[]>(Prisma.sql`
-    WITH agg AS (
-      SELECT v."indicatorId" AS "indicatorId", v."unitId" AS "unitId",
-             MIN(v."period") AS "firstPeriod", MAX(v."period") AS "lastPeriod",
-             SUM(v."value") AS "sumAll", COUNT(*) AS "countAll",
-             SUM(CASE WHEN v."period" >= ${range.yearStart} THEN v."value" ELSE 0 END) AS "sumYear",
-             SUM(CASE WHEN v."period" >= ${range.yearStart} THEN 1 ELSE 0 END) AS "countYear"
-      FROM "IndicatorValue" v
-      JOIN "Indicator" i ON i."id" = v."indicatorId"
-      WHERE i."planId" = ${planId} AND i."retiredAt" IS NULL
-        AND v."current" = true AND v."period" >= ${range.from} AND v."period" <= ${range.to}
-      GROUP BY v."indicatorId", v."unitId"
-    )
-    SELECT agg."unitId", agg."indicatorId", agg."firstPeriod", f."value" AS "firstValue",
-           agg."lastPeriod", l."value" AS "lastValue", agg."sumAll", agg."countAll", agg."sumYear", agg."countYear"
-    FROM agg
-    JOIN "IndicatorValue" f ON f."indicatorId" = agg."indicatorId" AND f."current" = true AND f."unitId" = agg."unitId" AND f."period" = agg."firstPeriod"
-    JOIN "IndicatorValue" l ON l."indicatorId" = agg."indicatorId" AND l."current" = true AND l."unitId" = agg."unitId" AND l."period" = agg."lastPeriod"
-  `);
-  return rows.map((r) => aggregateRow.parse(r));
+// The levels: per unit × indicator, the latest (and for stock the first) figure
+// in range, each one index seek (MAX/MIN over an index prefix, ORDER BY … LIMIT
+// 1; both databases answer them from the index end). Pairs without any figure
+// come back with NULLs and are dropped by the caller.
+const IN_RANGE = `v."indicatorId" = i."id" AND v."current" = true AND v."unitId" = u."id" AND v."period" >= ? AND v."period" <= ?`;
+const LEVELS_OF = (units: string) => `
+  SELECT i."id" AS "indicatorId", u."id" AS "unitId",
+    (SELECT MAX(v."period") FROM "IndicatorValue" v WHERE ${IN_RANGE}) AS "lastPeriod",
+    (SELECT v."value" FROM "IndicatorValue" v WHERE ${IN_RANGE} ORDER BY v."period" DESC LIMIT 1) AS "lastValue",
+    CASE WHEN i."kind" = 'stock' THEN (SELECT MIN(v."period") FROM "IndicatorValue" v WHERE ${IN_RANGE}) END AS "firstPeriod",
+    CASE WHEN i."kind" = 'stock' THEN (SELECT v."value" FROM "IndicatorValue" v WHERE ${IN_RANGE} ORDER BY v."period" LIMIT 1) END AS "firstValue"
+  FROM "Indicator" i CROSS JOIN "Unit" u
+  WHERE i."planId" = ? AND i."retiredAt" IS NULL AND i."kind" IN ('stock', 'ratio', 'growth', 'reduction') AND ${units}`;
+const LEVELS = { department: LEVELS_OF(rankedUnitKinds("department")), county: LEVELS_OF(rankedUnitKinds("county")) };
+
+interface SumSqlRow {
+  indicatorId: unknown;
+  unitId: unknown;
+  sum: unknown;
+  months: unknown;
+  lastPeriod: unknown;
+}
+interface LevelSqlRow {
+  indicatorId: unknown;
+  unitId: unknown;
+  lastPeriod: unknown;
+  lastValue: unknown;
+  firstPeriod: unknown;
+  firstValue: unknown;
+}
+
+/**
+ * The figures a ranking of `kind` scores, for the plan's live indicators and
+ * the units of that kind. Driver values are numbers, bigints or (PostgreSQL
+ * int8 / numeric) strings: Number() reads them all.
+ */
+export async function rankingFigures(db: Db, planId: number, kind: RankingKind, range: ValueRange): Promise<FigureRow[]> {
+  if (range.to < range.from) return [];
+  const sql = sqlFor(db);
+  const yearFrom = Math.max(range.yearStart, range.from);
+  const levelArgs = [range.from, range.to, range.from, range.to, range.from, range.to, range.from, range.to, planId];
+  const [sums, levels] = await Promise.all([
+    sql.query<SumSqlRow>(SUMS[kind], [planId, range.from, range.to, planId, yearFrom, range.to]),
+    sql.query<LevelSqlRow>(LEVELS[kind], levelArgs),
+  ]);
+  const out: FigureRow[] = [];
+  for (const r of sums) {
+    out.push({ shape: "sum", unitId: Number(r.unitId), indicatorId: Number(r.indicatorId), sum: Number(r.sum), months: Number(r.months), lastPeriod: Number(r.lastPeriod) });
+  }
+  for (const r of levels) {
+    if (r.lastPeriod === null || r.lastPeriod === undefined) continue; // nothing reported in range
+    out.push({
+      shape: "level",
+      unitId: Number(r.unitId),
+      indicatorId: Number(r.indicatorId),
+      lastPeriod: Number(r.lastPeriod),
+      lastValue: Number(r.lastValue),
+      first: r.firstPeriod === null || r.firstPeriod === undefined ? null : { period: Number(r.firstPeriod), value: Number(r.firstValue) },
+    });
+  }
+  return out;
 }
 
 /** Month-by-month current values of one unit, for the explanation's value lists. */
@@ -93,27 +137,63 @@ export async function unitMonthlyValues(db: Db, planId: number, unitId: number, 
   });
 }
 
+const asBool = (v: unknown): boolean => v === true || Number(v) === 1;
+
 /** The plan's live indicators in the shape ranking-units.ts takes. */
 export async function planIndicatorRows(db: Db, planId: number): Promise<PlanIndicatorRow[]> {
-  const rows = await db.indicator.findMany({
-    where: { planId, retiredAt: null },
-    orderBy: { ordinal: "asc" },
-    include: { shares: true, workItem: { select: { units: { where: { role: "lead" }, select: { unitId: true } } } } },
+  const sql = sqlFor(db);
+  const [rows, shares, leads] = await Promise.all([
+    sql.query<Record<string, unknown>>(
+      `SELECT "id", "code", "name", "unit", "kind", "comparator", "target", "weight", "headline", "deadline"
+       FROM "Indicator" WHERE "planId" = ? AND "retiredAt" IS NULL ORDER BY "ordinal", "id"`,
+      [planId],
+    ),
+    sql.query<{ indicatorId: unknown; unitId: unknown; target: unknown }>(
+      `SELECT s."indicatorId" AS "indicatorId", s."unitId" AS "unitId", s."target" AS "target"
+       FROM "IndicatorShare" s JOIN "Indicator" i ON i."id" = s."indicatorId"
+       WHERE i."planId" = ? AND i."retiredAt" IS NULL ORDER BY s."indicatorId", s."unitId"`,
+      [planId],
+    ),
+    sql.query<{ indicatorId: unknown; unitId: unknown }>(
+      `SELECT i."id" AS "indicatorId", w."unitId" AS "unitId"
+       FROM "Indicator" i JOIN "WorkItemUnit" w ON w."workItemId" = i."workItemId" AND w."role" = 'lead'
+       WHERE i."planId" = ? AND i."retiredAt" IS NULL ORDER BY i."id", w."unitId"`,
+      [planId],
+    ),
+  ]);
+  const sharesOf = new Map<number, Map<number, number>>();
+  for (const s of shares) {
+    const id = Number(s.indicatorId);
+    let m = sharesOf.get(id);
+    if (!m) sharesOf.set(id, (m = new Map()));
+    m.set(Number(s.unitId), Number(s.target));
+  }
+  const leadsOf = new Map<number, number[]>();
+  for (const l of leads) {
+    const id = Number(l.indicatorId);
+    let list = leadsOf.get(id);
+    if (!list) leadsOf.set(id, (list = []));
+    list.push(Number(l.unitId));
+  }
+  const kind = z.enum(INDICATOR_KINDS);
+  const comparator = z.enum(["gte", "lte"]);
+  return rows.map((i) => {
+    const id = Number(i.id);
+    return {
+      id,
+      code: String(i.code),
+      name: String(i.name),
+      unit: String(i.unit),
+      kind: kind.parse(i.kind),
+      comparator: comparator.parse(i.comparator),
+      target: Number(i.target),
+      weight: Number(i.weight),
+      headline: asBool(i.headline),
+      deadline: i.deadline === null || i.deadline === undefined ? null : String(i.deadline),
+      leadUnitIds: leadsOf.get(id) ?? [],
+      shares: sharesOf.get(id) ?? new Map<number, number>(),
+    };
   });
-  return rows.map((i) => ({
-    id: i.id,
-    code: i.code,
-    name: i.name,
-    unit: i.unit,
-    kind: z.enum(INDICATOR_KINDS).parse(i.kind),
-    comparator: z.enum(["gte", "lte"]).parse(i.comparator),
-    target: i.target,
-    weight: i.weight,
-    headline: i.headline,
-    deadline: i.deadline,
-    leadUnitIds: i.workItem?.units.map((u) => u.unitId) ?? [],
-    shares: new Map(i.shares.map((s) => [s.unitId, s.target])),
-  }));
 }
 
 /**
@@ -143,40 +223,53 @@ export interface ReportMeta {
   reported: number;
 }
 
+/** A DateTime column as the driver returns it: ISO text (SQLite, and PostgreSQL through the adapter) or a Date. */
+function asDate(v: unknown): Date {
+  return v instanceof Date ? v : new Date(String(v));
+}
+
+// "Owed" as the ranking defines it: led indicators for departments, shares for counties.
+const OWED = {
+  department: `EXISTS (SELECT 1 FROM "WorkItemUnit" w WHERE w."workItemId" = i."workItemId" AND w."unitId" = r."unitId" AND w."role" = 'lead')`,
+  county: `EXISTS (SELECT 1 FROM "IndicatorShare" s WHERE s."indicatorId" = i."id" AND s."unitId" = r."unitId")`,
+};
+// Current values are those of the report's current revision: the unique
+// (reportId, revision, indicatorId) index finds them without scanning history.
+const REPORTS = (kind: RankingKind) => `
+  SELECT r."id" AS "id", r."unitId" AS "unitId", r."period" AS "period", r."firstAt" AS "firstAt",
+    (SELECT COUNT(*) FROM "IndicatorValue" v JOIN "Indicator" i ON i."id" = v."indicatorId"
+     WHERE v."reportId" = r."id" AND v."revision" = r."revision" AND i."retiredAt" IS NULL AND ${OWED[kind]}) AS "reported"
+  FROM "Report" r
+  WHERE r."planId" = ? AND r."period" >= ? AND r."period" <= ?
+  ORDER BY r."id"`;
+const REPORTS_BY_KIND = { department: REPORTS("department"), county: REPORTS("county") };
+const CORRECTIONS = `
+  SELECT rr."reportId" AS "reportId", rr."createdAt" AS "createdAt"
+  FROM "ReportRevision" rr JOIN "Report" r ON r."id" = rr."reportId"
+  WHERE r."planId" = ? AND r."period" >= ? AND r."period" <= ? AND rr."revision" > 1
+  ORDER BY rr."reportId", rr."revision"`;
+
 /** Conduct inputs for the window's months: one row per stored report. */
 export async function reportMeta(db: Db, planId: number, kind: RankingKind, months: { from: number; to: number }): Promise<ReportMeta[]> {
-  const reports = await db.report.findMany({
-    where: { planId, period: { gte: months.from, lte: months.to } },
-    select: { unitId: true, period: true, firstAt: true, revisions: { where: { revision: { gt: 1 } }, select: { createdAt: true } } },
-  });
-  // "Owed" as the ranking defines it: led indicators for departments, shares for counties.
-  const owed =
-    kind === "department"
-      ? Prisma.sql`EXISTS (SELECT 1 FROM "WorkItemUnit" w WHERE w."workItemId" = i."workItemId" AND w."unitId" = r."unitId" AND w."role" = 'lead')`
-      : Prisma.sql`EXISTS (SELECT 1 FROM "IndicatorShare" s WHERE s."indicatorId" = i."id" AND s."unitId" = r."unitId")`;
-  // Current values are those of the report's current revision: the unique
-  // (reportId, revision, indicatorId) index finds them without scanning history.
-  const counts = await db.$queryRaw<unknown[]>(Prisma.sql`
-    SELECT r."unitId" AS "unitId", r."period" AS "period", COUNT(*) AS "reported"
-    FROM "Report" r
-    JOIN "IndicatorValue" v ON v."reportId" = r."id" AND v."revision" = r."revision"
-    JOIN "Indicator" i ON i."id" = v."indicatorId"
-    WHERE r."planId" = ${planId} AND r."period" >= ${months.from} AND r."period" <= ${months.to}
-      AND i."retiredAt" IS NULL AND ${owed}
-    GROUP BY r."unitId", r."period"
-  `);
-  const countRow = z.object({ unitId: int, period: int, reported: int });
-  const reported = new Map<string, number>();
-  for (const raw of counts) {
-    const c = countRow.parse(raw);
-    reported.set(`${c.unitId}:${c.period}`, c.reported);
+  const sql = sqlFor(db);
+  const args = [planId, months.from, months.to];
+  const [reports, revisions] = await Promise.all([
+    sql.query<{ id: unknown; unitId: unknown; period: unknown; firstAt: unknown; reported: unknown }>(REPORTS_BY_KIND[kind], args),
+    sql.query<{ reportId: unknown; createdAt: unknown }>(CORRECTIONS, args),
+  ]);
+  const corrections = new Map<number, Date[]>();
+  for (const c of revisions) {
+    const id = Number(c.reportId);
+    let list = corrections.get(id);
+    if (!list) corrections.set(id, (list = []));
+    list.push(asDate(c.createdAt));
   }
   return reports.map((r) => ({
-    unitId: r.unitId,
-    period: r.period,
-    firstAt: r.firstAt,
-    corrections: r.revisions.map((v) => v.createdAt),
-    reported: reported.get(`${r.unitId}:${r.period}`) ?? 0,
+    unitId: Number(r.unitId),
+    period: Number(r.period),
+    firstAt: asDate(r.firstAt),
+    corrections: corrections.get(Number(r.id)) ?? [],
+    reported: Number(r.reported),
   }));
 }
 

@@ -1,7 +1,6 @@
 import { addDays } from "../domain/calendar/civil-date.js";
 import { createWorkingCalendar, type WorkingCalendar } from "../domain/calendar/working-calendar.js";
 import { zonedInstant } from "../domain/calendar/zoned-time.js";
-import type { IndicatorKind } from "../domain/plan/types.js";
 import { explainUnit, type UnitExplanation } from "../domain/ranking/explain.js";
 import {
   addQuarters,
@@ -25,22 +24,23 @@ import { DEFAULT_TIME_ZONE, dueDate } from "../domain/schedule/reminder-ladder.j
 import type { ScheduleConfig } from "../domain/schedule/schedule-config.js";
 import type { Db } from "../persistence/database.js";
 import {
-  aggregatedValues,
   getSnapshot,
   loadRankingConfig,
   planIndicatorRows,
+  rankingFigures,
   rankingUnitRows,
   reportMeta,
   unitMonthlyValues,
-  type AggregatedValue,
+  type FigureRow,
   type ValueRange,
 } from "../persistence/ranking-repository.js";
 import { calendarOverrides, loadSchedule } from "../persistence/schedule-repository.js";
 import { resolveUnit } from "../persistence/unit-repository.js";
 
 /**
- * Rankings over the database: load what computeRanking takes (aggregated in
- * SQL), score, explain. The briefing (snapshot, message, chart, workbook) is in
+ * Rankings over the database: load what computeRanking takes (each unit ×
+ * indicator reduced in SQL to the figures its kind is scored on), score,
+ * explain. The briefing (snapshot, message, chart, workbook) is in
  * ranking-briefing.ts.
  */
 
@@ -100,7 +100,6 @@ interface PlanFacts {
   title: string;
   config: RankingConfig;
   units: RankingUnit[];
-  kinds: Map<number, IndicatorKind>;
 }
 
 async function planFacts(db: Db, planId: number, kind: RankingKind): Promise<PlanFacts> {
@@ -108,7 +107,7 @@ async function planFacts(db: Db, planId: number, kind: RankingKind): Promise<Pla
   if (!row) throw new Error(`no plan #${planId}`);
   const [config, indicators, unitRows] = await Promise.all([loadRankingConfig(db, planId), planIndicatorRows(db, planId), rankingUnitRows(db, planId, kind)]);
   const units = kind === "department" ? departmentUnits(indicators, unitRows) : countyUnits(indicators, unitRows);
-  return { plan: planWindow(row.startYear, row.endYear), title: row.title, config, units, kinds: new Map(indicators.map((i) => [i.id, i.kind])) };
+  return { plan: planWindow(row.startYear, row.endYear), title: row.title, config, units };
 }
 
 /** The months whose values count as of the window's last month (sums since the plan's start). */
@@ -118,37 +117,21 @@ export function valueRange(window: ScoringWindow, plan: PlanWindow): ValueRange 
 }
 
 /**
- * SQL aggregates → the figures computeRanking reads. A sum becomes one figure
- * dated by its last month and carrying its month count (MonthFigure.months), so
- * the formula still says how many months were added; stock keeps its baseline
- * and latest level, rates their latest value: exactly the figures the domain
- * would pick from the full series, so the scores are the same.
+ * The SQL-selected figures → what computeRanking reads. A sum becomes one
+ * figure dated by its last month and carrying its month count
+ * (MonthFigure.months), so the formula still says how many months were added;
+ * stock keeps its baseline and latest level, rates their latest value: exactly
+ * the figures the domain would pick from the full series, so the scores are the same.
  */
-export function figuresFromAggregates(rows: readonly AggregatedValue[], kinds: ReadonlyMap<number, IndicatorKind>): MonthlyValue[] {
+export function figuresFromRows(rows: readonly FigureRow[]): MonthlyValue[] {
   const out: MonthlyValue[] = [];
   for (const r of rows) {
-    const kind = kinds.get(r.indicatorId);
-    const at = (key: number) => periodFromKey(key);
-    const base = { unitId: r.unitId, indicatorId: r.indicatorId };
-    switch (kind) {
-      case "cumulative":
-        out.push({ ...base, period: at(r.lastPeriod), value: r.sumAll, months: r.countAll });
-        break;
-      case "per_year":
-        if (r.countYear > 0) out.push({ ...base, period: at(r.lastPeriod), value: r.sumYear, months: r.countYear });
-        break;
-      case "stock":
-        out.push({ ...base, period: at(r.firstPeriod), value: r.firstValue });
-        if (r.lastPeriod !== r.firstPeriod) out.push({ ...base, period: at(r.lastPeriod), value: r.lastValue });
-        break;
-      case "ratio":
-      case "growth":
-      case "reduction":
-        out.push({ ...base, period: at(r.lastPeriod), value: r.lastValue });
-        break;
-      case undefined:
-        break; // a retired indicator: the query already leaves them out
+    if (r.shape === "sum") {
+      out.push({ unitId: r.unitId, indicatorId: r.indicatorId, period: periodFromKey(r.lastPeriod), value: r.sum, months: r.months });
+      continue;
     }
+    if (r.first && r.first.period !== r.lastPeriod) out.push({ unitId: r.unitId, indicatorId: r.indicatorId, period: periodFromKey(r.first.period), value: r.first.value });
+    out.push({ unitId: r.unitId, indicatorId: r.indicatorId, period: periodFromKey(r.lastPeriod), value: r.lastValue });
   }
   return out;
 }
@@ -193,8 +176,8 @@ export async function computeWindow(db: Db, planId: number, spec: WindowSpec, ki
   const window = scoringWindow(spec);
   const facts = await planFacts(db, planId, kind);
   const range = valueRange(window, facts.plan);
-  const [aggregates, conduct] = await Promise.all([
-    range.to >= range.from ? aggregatedValues(db, planId, range) : Promise.resolve([]),
+  const [figures, conduct] = await Promise.all([
+    rankingFigures(db, planId, kind, range),
     conductMonths(db, planId, kind, facts, window, opts.tz ?? DEFAULT_TIME_ZONE),
   ]);
   const ranking = computeRanking({
@@ -202,7 +185,7 @@ export async function computeWindow(db: Db, planId: number, spec: WindowSpec, ki
     window,
     plan: facts.plan,
     units: facts.units,
-    values: figuresFromAggregates(aggregates, facts.kinds),
+    values: figuresFromRows(figures),
     conduct,
     config: facts.config,
   });

@@ -35,7 +35,7 @@ import type { Period } from "../report/types.js";
 import { formatPeriod, periodKey } from "../report/types.js";
 import type { PlanWindow, ScoringWindow } from "./periods.js";
 import { asOfMonth } from "./periods.js";
-import { type IndicatorProgress, type MonthFigure, indicatorProgress } from "./progress.js";
+import { type IndicatorProgress, type MonthFigure, formulaNumber, indicatorProgress } from "./progress.js";
 import type { RankingConfig } from "./ranking-config.js";
 import type { ConductMonth, MonthlyValue, RankingUnit, ScoringIndicator } from "./types.js";
 
@@ -137,9 +137,8 @@ export function roundTo(x: number, decimals: number): number {
   return Math.round((x + Math.sign(x) * Number.EPSILON) * f) / f;
 }
 
-function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : String(Number(x.toFixed(4)));
-}
+/** Numbers in formulas: 4 decimals at most, as in progress.ts. */
+const fmt = formulaNumber;
 
 export function lightOf(ratio: number | null, lights: RankingConfig["lights"]): Light {
   if (ratio === null) return "none";
@@ -152,32 +151,70 @@ export function weightOf(ind: ScoringIndicator, config: RankingConfig): number {
   return config.indicatorWeights[ind.code] ?? ind.weight;
 }
 
-function scoreIndicator(p: IndicatorProgress, weight: number, config: RankingConfig): Omit<IndicatorScore, "contribution"> {
-  const light = lightOf(p.ratio, config.lights);
-  const cap = config.result.cap;
-  if (weight <= 0 || p.status === "not_started") return { ...p, light, weight, counted: false, cappedRatio: null, points: null };
-  if (p.ratio === null) {
-    const counted = config.result.missingIndicator === "zero";
-    return { ...p, light, weight, counted, cappedRatio: null, points: counted ? 0 : null };
-  }
-  const cappedRatio = Math.min(p.ratio, cap);
-  return { ...p, light, weight, counted: true, cappedRatio, points: (100 * cappedRatio) / cap };
+/**
+ * One IndicatorScore, field by field in a single literal (contribution is set
+ * by resultScore once the weight sum is known). Why not `{ ...p, light, … }`:
+ * one is built per unit × indicator, and spreading a 17-field object into a
+ * literal with more fields was the largest cost of scoring 200 × 84 of them.
+ */
+function indicatorScore(p: IndicatorProgress, light: Light, weight: number, counted: boolean, cappedRatio: number | null, points: number | null): IndicatorScore {
+  return {
+    indicatorId: p.indicatorId,
+    code: p.code,
+    name: p.name,
+    unit: p.unit,
+    kind: p.kind,
+    comparator: p.comparator,
+    target: p.target,
+    targetSource: p.targetSource,
+    headline: p.headline,
+    status: p.status,
+    actual: p.actual,
+    completion: p.completion,
+    expectedShare: p.expectedShare,
+    expected: p.expected,
+    ratio: p.ratio,
+    inputs: p.inputs,
+    formula: p.formula,
+    light,
+    weight,
+    counted,
+    cappedRatio,
+    points,
+    contribution: null,
+  };
 }
 
-/** The result score over scored indicators; null when no weight is counted. */
-export function resultScore(
-  scored: ReadonlyArray<Omit<IndicatorScore, "contribution">>,
-  decimals: number,
-): { result: ResultScore | null; indicators: IndicatorScore[] } {
-  const counted = scored.filter((s) => s.counted);
-  const weightSum = counted.reduce((sum, s) => sum + s.weight, 0);
-  const indicators = scored.map((s) => ({
-    ...s,
-    contribution: s.counted && weightSum > 0 ? (s.weight * (s.points ?? 0)) / weightSum : null,
-  }));
+function scoreIndicator(p: IndicatorProgress, weight: number, config: RankingConfig): IndicatorScore {
+  const light = lightOf(p.ratio, config.lights);
+  const cap = config.result.cap;
+  if (weight <= 0 || p.status === "not_started") return indicatorScore(p, light, weight, false, null, null);
+  if (p.ratio === null) {
+    const counted = config.result.missingIndicator === "zero";
+    return indicatorScore(p, light, weight, counted, null, counted ? 0 : null);
+  }
+  const cappedRatio = Math.min(p.ratio, cap);
+  return indicatorScore(p, light, weight, true, cappedRatio, (100 * cappedRatio) / cap);
+}
+
+/**
+ * The result score over scored indicators; null when no weight is counted.
+ * Sets each indicator's contribution in place (null when not counted) and
+ * returns the same array.
+ */
+export function resultScore(indicators: IndicatorScore[], decimals: number): { result: ResultScore | null; indicators: IndicatorScore[] } {
+  let weightSum = 0;
+  for (const s of indicators) if (s.counted) weightSum += s.weight;
+  let raw = 0;
+  for (const s of indicators) {
+    s.contribution = s.counted && weightSum > 0 ? (s.weight * (s.points ?? 0)) / weightSum : null;
+    raw += s.contribution ?? 0;
+  }
   if (weightSum <= 0) return { result: null, indicators };
-  const raw = indicators.reduce((sum, s) => sum + (s.contribution ?? 0), 0);
-  const terms = counted.map((s) => `${fmt(s.weight)}×${fmt(s.points ?? 0)}`).join(" + ");
+  const terms = indicators
+    .filter((s) => s.counted)
+    .map((s) => `${fmt(s.weight)}×${fmt(s.points ?? 0)}`)
+    .join(" + ");
   const score = roundTo(raw, decimals);
   return { result: { score, weightSum, formula: `(${terms}) / ${fmt(weightSum)} = ${fmt(score)}` }, indicators };
 }
@@ -328,7 +365,8 @@ export function computeRanking(input: RankingInput): Ranking {
   });
   const eligible = scores.filter((s) => s.unranked === null && s.total !== null);
   const marks = assignRanks(eligible.map((s) => s.total!), config.bottomN);
-  const ranked = eligible.map((s, i) => ({ ...s, ...marks[i]! }));
+  // Marked in place: the scores are this call's own objects.
+  const ranked = eligible.map((s, i) => Object.assign(s, marks[i]!));
   ranked.sort((a, b) => a.rank! - b.rank! || byName(a, b));
   const unranked = scores
     .filter((s) => s.unranked !== null || s.total === null)
