@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planWindow } from "../../../src/domain/ranking/periods.js";
-import { attainment, indicatorProgress, type ProgressOptions } from "../../../src/domain/ranking/progress.js";
+import { attainment, formulaNumber, indicatorProgress, type ProgressOptions } from "../../../src/domain/ranking/progress.js";
 import type { ScoringIndicator } from "../../../src/domain/ranking/types.js";
 
 const PLAN = planWindow(2026, 2028);
@@ -67,5 +67,23 @@ describe("indicatorProgress", () => {
     expect(indicatorProgress(mk("growth", 13), [f(2026, 2, 14)], { year: 2027, month: 1 }, PLAN, OPTS)).toMatchObject({ status: "assessed" });
     expect(indicatorProgress(mk("reduction", 10.4), [], { year: 2026, month: 6 }, PLAN, OPTS)).toMatchObject({ status: "no_data" });
     expect(indicatorProgress(mk("cumulative", 10), [], { year: 2025, month: 12 }, PLAN, OPTS)).toMatchObject({ status: "not_started" });
+  });
+});
+
+describe("formulaNumber", () => {
+  // The fast path must print exactly what String(Number(x.toFixed(4))) prints: formulas are evidence.
+  const reference = (x: number) => (Number.isInteger(x) ? String(x) : String(Number(x.toFixed(4))));
+  it("GIVEN values near rounding halves, tiny, negative, large and odd THEN the toFixed text", () => {
+    const odd = [0.00005, -0.00005, 0.00015, 1.00005, 2.675, -2.675, 1e-7, -1e-7, -0, 0.1 + 0.2, 858993.45675, 858993.4567, 1e12 + 0.5, 1e21 + 0.1, NaN, Infinity, -Infinity];
+    for (const x of odd) expect(formulaNumber(x)).toBe(reference(x));
+    let seed = 12345;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let i = 0; i < 50_000; i++) {
+      const scale = 10 ** Math.floor(rnd() * 12 - 4);
+      const x = (rnd() - 0.3) * scale;
+      // Half the cases sit on a 5th-decimal 5 (the tie toFixed and a product could round apart).
+      const y = i % 2 ? x : Math.round(x * 1e4) / 1e4 + 0.00005 * Math.sign(x || 1);
+      expect(formulaNumber(y)).toBe(reference(y));
+    }
   });
 });
