@@ -20,6 +20,9 @@ export function problemsReply(problems: Problem[], lang: Lang, owed: OwedIndicat
   };
 }
 
+/** Made once: toLocaleString builds a new ICU formatter on every call, costly on every reply. */
+const INTEGER = new Intl.NumberFormat("en-US");
+
 export function fmtNumber(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString("en-US") : String(Number(n.toPrecision(10)));
+  return Number.isInteger(n) ? INTEGER.format(n) : String(Number(n.toPrecision(10)));
 }

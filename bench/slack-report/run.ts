@@ -32,10 +32,17 @@ function startServer(mode: "bare" | "duban", sinkUrl: string, connections: numbe
   return { child, ready };
 }
 
-function stats(child: ChildProcess): Promise<{ rssMb: number; maxRssMb: number }> {
+function stats(child: ChildProcess): Promise<{ rssMb: number; maxRssMb: number; cpuMs: number }> {
   return new Promise((resolve) => {
-    child.once("message", (m) => resolve(m as { rssMb: number; maxRssMb: number }));
+    child.once("message", (m) => resolve(m as { rssMb: number; maxRssMb: number; cpuMs: number }));
     child.send({ type: "stats" });
+  });
+}
+
+function mark(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once("message", () => resolve());
+    child.send({ type: "mark" });
   });
 }
 
@@ -69,6 +76,7 @@ export async function slackReportBench(opts: { durationMs: number; warmupMs: num
       await runLoad({ url, secret: SECRET, connections, durationMs: opts.warmupMs, body: (id, c) => body(`w${id}`, c), waitForAnswer: waitForAnswer && ((id) => sink.waitFor(`w${id}`)) });
       await new Promise((r) => setTimeout(r, 300)); // let warm-up answers drain
       sink.arrivals.clear();
+      await mark(child);
       const load = await runLoad({ url, secret: SECRET, connections, durationMs: opts.durationMs, body, waitForAnswer });
       await new Promise((r) => setTimeout(r, 500)); // answers posted after the last ack
       const e2e: number[] = [];
@@ -96,6 +104,9 @@ export async function slackReportBench(opts: { durationMs: number; warmupMs: num
         "e2e p99 ms": mode === "duban" ? round(end.p99, 2) : "-",
         answered: mode === "duban" ? `${answered}/${load.completed}` : "-",
         errors: load.errors,
+        // Server CPU per measured request (answered for Duban): the cost that bounds throughput
+        // when the machine's cores, not the event loop, are the limit.
+        "CPU ms/req": round(s.cpuMs / Math.max(1, mode === "duban" ? answered : load.completed), 3),
         "RSS MB": round(s.rssMb, 0),
         "peak RSS MB": round(s.maxRssMb, 0),
       });
@@ -109,6 +120,7 @@ export async function slackReportBench(opts: { durationMs: number; warmupMs: num
       connections: c,
       "throughput vs bare": round(Number(duban["req/s"]) / Number(bare["req/s"]), 2),
       "ack p99 vs bare": round(Number(duban["ack p99 ms"]) / Number(bare["ack p99 ms"]), 2),
+      "CPU/req vs bare": round(Number(duban["CPU ms/req"]) / Number(bare["CPU ms/req"]), 2),
       "RSS vs bare": round(Number(duban["RSS MB"]) / Number(bare["RSS MB"]), 2),
     };
   });

@@ -69,9 +69,16 @@ async function duban() {
 
 const ready = mode === "bare" ? await bare() : await duban();
 send({ type: "ready", ...ready });
+// CPU time is counted from "mark" (after warm-up) to "stats": what the measured requests cost.
+let cpuFrom = process.cpuUsage();
 process.on("message", (m: { type: string }) => {
+  if (m.type === "mark") {
+    cpuFrom = process.cpuUsage();
+    send({ type: "marked" });
+  }
   if (m.type === "stats") {
-    send({ type: "stats", rssMb: process.memoryUsage().rss / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024 });
+    const cpu = process.cpuUsage(cpuFrom);
+    send({ type: "stats", rssMb: process.memoryUsage().rss / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000 });
   }
 });
 // With BENCH_PROF, exit normally on SIGINT so --cpu-prof writes its profile.

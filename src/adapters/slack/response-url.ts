@@ -13,11 +13,14 @@ export type RespondTo = (responseUrl: string, message: Record<string, unknown>) 
 
 const TIMEOUT_MS = 10_000;
 
-export function createResponder(): RespondTo & { close(): void } {
+export function createResponder(opts: { timeoutMs?: number } = {}): RespondTo & { close(): void } {
+  const timeoutMs = opts.timeoutMs ?? TIMEOUT_MS;
   // A handful of sockets per host is plenty: answers are small and Slack answers them fast.
+  // The timeout is the sockets' (set once when a socket is made), not each request's: a
+  // per-request timer is re-armed on every answer, and shows in a profile.
   const agents = {
-    "http:": new http.Agent({ keepAlive: true, maxSockets: 32 }),
-    "https:": new https.Agent({ keepAlive: true, maxSockets: 32 }),
+    "http:": new http.Agent({ keepAlive: true, maxSockets: 32, timeout: timeoutMs }),
+    "https:": new https.Agent({ keepAlive: true, maxSockets: 32, timeout: timeoutMs }),
   };
   const respond = (responseUrl: string, message: Record<string, unknown>): Promise<void> => {
     let url: URL;
@@ -36,7 +39,6 @@ export function createResponder(): RespondTo & { close(): void } {
           method: "POST",
           agent: agents[url.protocol as "http:" | "https:"],
           headers: { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) },
-          timeout: TIMEOUT_MS,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -49,7 +51,7 @@ export function createResponder(): RespondTo & { close(): void } {
           res.on("error", reject);
         },
       );
-      req.on("timeout", () => req.destroy(new Error(`response_url did not answer within ${TIMEOUT_MS} ms`)));
+      req.on("timeout", () => req.destroy(new Error(`response_url did not answer within ${timeoutMs} ms`)));
       req.on("error", reject);
       req.end(body);
     });

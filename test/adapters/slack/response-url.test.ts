@@ -47,6 +47,19 @@ describe("posting to a response_url", () => {
     await expect(responder(`${base}/expired`, { text: "x" })).rejects.toThrow(/HTTP 404: expired_url/);
   });
 
+  it("GIVEN a response_url that never answers THEN it gives up after the timeout", async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
+    const short = createResponder({ timeoutMs: 200 });
+    try {
+      await expect(short(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/x`, { text: "x" })).rejects.toThrow(/did not answer within 200 ms/);
+    } finally {
+      short.close();
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
+  });
+
   it("GIVEN a URL that is not http(s) THEN it throws without sending", async () => {
     const before = received.length;
     await expect(responder("file:///etc/passwd", { text: "x" })).rejects.toThrow(/http\(s\)/);
