@@ -133,7 +133,8 @@ export async function briefingData(db: Db, planId: number, ranking: Ranking, pla
   const raw = await rawValues(db, planId, units.map((u) => u.unitId), { from: Math.min(...keys), to: Math.max(...keys) }, frozenAt);
   const periodLabel = windowLabel(ranking.window, "zh");
   return {
-    title: `${planTitle} ${periodLabel}${kindLabelZh(ranking.kind)}通报`,
+    // A year is the annual assessment (年度考核), a quarter the briefing (通报).
+    title: `${planTitle} ${periodLabel}${kindLabelZh(ranking.kind)}${ranking.window.scope === "year" ? "考核" : "通报"}`,
     periodLabel,
     kind: ranking.kind,
     rows,

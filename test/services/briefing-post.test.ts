@@ -216,6 +216,7 @@ describe.each(PROVIDERS)("briefing post on %s", (provider) => {
     expect(r.window).toBe("2022");
     expect(r.briefing.ranking.window.scope).toBe("year");
     expect(r.briefing.title).toBe("2022年度 县(市、区)考核");
+    expect(r.briefing.data.title).toMatch(/2022年度县\(市、区\)考核$/);
     // Same scoring over the twelve months: as of December 2022, T2-1 is judged against 720 × 24/36 = 480;
     // conduct counts Jan–Mar (reported) and nine missing months.
     const yw = r.briefing.ranking.ranked.find((u) => u.name === "义乌市")!;
