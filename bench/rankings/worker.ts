@@ -1,9 +1,10 @@
 import { openDatabase } from "../../src/persistence/database.js";
+import { rankingFigures } from "../../src/persistence/ranking-repository.js";
 import { computeQuarter } from "../../src/services/rankings.js";
 
 /**
  * One measured case in its own process, so its peak RSS is its own:
- *   argv: <case: service|sql> <database url> <planId> <runs>
+ *   argv: <case: service|sql|figures> <database url> <planId> <runs>
  * Prints one JSON line: median and min time, peak RSS, RSS before the first run.
  */
 const [which, url, planIdText, runsText] = process.argv.slice(2);
@@ -18,6 +19,9 @@ const BASELINE = `SELECT "unitId", "indicatorId", SUM("value") AS s, MAX("value"
 
 async function once(): Promise<number> {
   if (which === "sql") return (await db.prisma.$queryRawUnsafe<unknown[]>(BASELINE)).length;
+  // Context, not the aim's baseline: the service's own value statements alone (per-kind sums and
+  // first/latest seeks), so the table shows what the service adds to the SQL it runs.
+  if (which === "figures") return (await rankingFigures(db.prisma, planId, "county", { from: 202101, to: 202512, yearStart: 202501 })).length;
   const r = await computeQuarter(db.prisma, planId, "2025Q4", "county");
   return r.ranked.length + r.unranked.length;
 }

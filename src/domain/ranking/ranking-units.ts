@@ -45,9 +45,14 @@ export function deadlinePeriod(iso: string | null): Period | undefined {
   return month >= 1 && month <= 12 ? { year: Number(m[1]), month } : undefined;
 }
 
-function scoring(row: PlanIndicatorRow, target: number, targetSource: "city" | "share"): ScoringIndicator {
-  const deadline = deadlinePeriod(row.deadline);
-  return {
+/**
+ * The indicator as one unit is judged on it. Written as one literal per call:
+ * a county ranking makes one per unit × indicator (16,800 for 200 counties × 84
+ * indicators), so the deadline is read once per indicator (`deadlines`) and no
+ * object is spread.
+ */
+function scoring(row: PlanIndicatorRow, deadline: Period | undefined, target: number, targetSource: "city" | "share"): ScoringIndicator {
+  const ind: ScoringIndicator = {
     id: row.id,
     code: row.code,
     name: row.name,
@@ -58,25 +63,32 @@ function scoring(row: PlanIndicatorRow, target: number, targetSource: "city" | "
     targetSource,
     weight: row.weight,
     headline: row.headline,
-    ...(deadline ? { deadline } : {}),
   };
+  if (deadline) ind.deadline = deadline;
+  return ind;
+}
+
+function deadlines(indicators: readonly PlanIndicatorRow[]): Map<number, Period | undefined> {
+  return new Map(indicators.map((i) => [i.id, deadlinePeriod(i.deadline)]));
 }
 
 export function departmentUnits(indicators: readonly PlanIndicatorRow[], departments: readonly UnitRow[]): RankingUnit[] {
+  const due = deadlines(indicators);
   return departments.map((d) => ({
     unitId: d.unitId,
     name: d.name,
-    indicators: indicators.filter((i) => i.leadUnitIds.includes(d.unitId)).map((i) => scoring(i, i.target, "city")),
+    indicators: indicators.filter((i) => i.leadUnitIds.includes(d.unitId)).map((i) => scoring(i, due.get(i.id), i.target, "city")),
   }));
 }
 
 export function countyUnits(indicators: readonly PlanIndicatorRow[], counties: readonly UnitRow[]): RankingUnit[] {
-  return counties.map((c) => ({
-    unitId: c.unitId,
-    name: c.name,
-    indicators: indicators.flatMap((i) => {
+  const due = deadlines(indicators);
+  return counties.map((c) => {
+    const own: ScoringIndicator[] = [];
+    for (const i of indicators) {
       const share = i.shares.get(c.unitId);
-      return share === undefined ? [] : [scoring(i, share, "share")];
-    }),
-  }));
+      if (share !== undefined) own.push(scoring(i, due.get(i.id), share, "share"));
+    }
+    return { unitId: c.unitId, name: c.name, indicators: own };
+  });
 }
