@@ -25,8 +25,16 @@ export function handleHelp(ctx: HandlerContext): Reply {
         "- **help**",
         "Month: 2026-10, 10月, last month; default: the month open for reporting. Indicators by name, alias or code.",
       ];
+  if (actor.isAdmin || actor.isTaskforce) {
+    lines.push(
+      zh
+        ? "- 专班、管理员:**排名 说明** 单位 [季度](如 排名 说明 义乌市 2026Q3);**排名 月报** [月份]"
+        : "- Task force, admins: **ranking explain** unit [quarter] (e.g. ranking explain 义乌市 2026Q3); **ranking digest** [month]",
+    );
+  }
   if (actor.isAdmin) {
     lines.push(zh ? "- 管理员:**绑定** 用户ID 单位 [联络员|专班|管理员];**解绑** 用户ID [单位]" : "- Admins: **bind** user-id unit [liaison|taskforce|admin]; **unbind** user-id [unit]");
+    lines.push(zh ? "- 管理员:**设置** 查看提醒安排;**设置** 项 值 修改(如 设置 截止日 第5个工作日)" : "- Admins: **set** shows the reminder schedule; **set** key value changes it (e.g. set due 5)");
   }
   if (!actor.liaisonOf.length && !actor.isAdmin && !actor.isTaskforce) {
     lines.push(zh ? `您还没有登记。请把您的用户ID发给管理员:${actor.platform} ${actor.userId}` : `You are not registered yet. Give your admin your user id: ${actor.platform} ${actor.userId}`);

@@ -107,6 +107,8 @@ export interface Store {
   setSchedule(key: string, value: string, by: string): Promise<import("../src/domain/schedule/schedule-config.js").SettingResult>;
   /** How `unit` (name or alias, either script) scores in the ranking of `quarter` (default: the last complete quarter). */
   explainRanking(unit: string, quarter?: string): Promise<RankingExplainResult>;
+  /** The monthly digest of `period` (月报) as it stands now: who reported, who is late, headline values. */
+  monthlyDigest(period: Period, lang: Lang): Promise<{ title: string; lines: string[]; owed: number }>;
 }
 
 /** `排名 说明 <unit> [quarter]`: the computation, or why there is none. */

@@ -1,5 +1,6 @@
 import { formatQuarter, quarterOf, addQuarters } from "../src/domain/ranking/periods.js";
 import { toSimplified } from "../src/domain/plan/script.js";
+import { parsePeriod } from "../src/domain/report/parse-period.js";
 import { explainLines } from "../src/i18n/ranking-words.js";
 import type { HandlerContext } from "./context.js";
 import type { Reply } from "./types.js";
@@ -8,8 +9,12 @@ import type { Reply } from "./types.js";
  * 排名 (task force and admins): `排名 说明 义乌市 [2026Q3]` / `ranking explain
  * <unit> [quarter]` shows how the unit's score is computed, indicator by
  * indicator, so every number of a briefing can be checked by hand.
+ * `排名 月报 [2026-10]` / `ranking digest [period]` shows the monthly digest as it
+ * stands now (default: the period open for reporting), to the asker only: the
+ * group gets it once, from the scheduler or `duban digest post`.
  */
 const EXPLAIN = /^(?:说明|解释|explain)$/i;
+const DIGEST = /^(?:月报|digest)$/i;
 
 export async function handleRanking(args: string, ctx: HandlerContext): Promise<Reply> {
   const { lang, store, actor, clock } = ctx;
@@ -19,8 +24,14 @@ export async function handleRanking(args: string, ctx: HandlerContext): Promise<
   }
   const words = args.trim().split(/\s+/).filter(Boolean);
   const [verb, unit, ...rest] = words;
+  if (verb && DIGEST.test(toSimplified(verb))) return digest(words.slice(1).join(" "), ctx);
   if (!verb || !EXPLAIN.test(toSimplified(verb)) || !unit) {
-    return { status: "error", title: zh ? "请写明要说明哪个单位" : "Name the unit to explain", lines: [], example: zh ? "排名 说明 义乌市 2026Q3" : "ranking explain 义乌市 2026Q3" };
+    return {
+      status: "error",
+      title: zh ? "请写明要说明哪个单位,或要看哪个月的月报" : "Name the unit to explain, or ask for a month's digest",
+      lines: [zh ? "月报:排名 月报 2026-10" : "digest: ranking digest 2026-10"],
+      example: zh ? "排名 说明 义乌市 2026Q3" : "ranking explain 义乌市 2026Q3",
+    };
   }
   const quarter = rest.length ? rest.join(" ") : formatQuarter(defaultQuarter(clock.openPeriod()));
   const r = await store.explainRanking(unit, quarter);
@@ -43,6 +54,25 @@ export async function handleRanking(args: string, ctx: HandlerContext): Promise<
     );
   }
   return { status: "info", title: zh ? `${e.name} ${e.window} 排名计算说明` : `${e.name} ${e.window}: how the score is computed`, lines };
+}
+
+async function digest(periodText: string, ctx: HandlerContext): Promise<Reply> {
+  const { lang, store, clock } = ctx;
+  const zh = lang === "zh";
+  const p = parsePeriod(periodText, { now: clock.now(), timeZone: clock.timeZone, openPeriod: clock.openPeriod() });
+  if (!p.ok) {
+    return {
+      status: "error",
+      title: zh ? `看不懂月份「${periodText}」` : `Cannot read the month "${periodText}"`,
+      lines: [],
+      example: zh ? "排名 月报 2026-10" : "ranking digest 2026-10",
+    };
+  }
+  const d = await store.monthlyDigest(p.period, lang);
+  if (d.owed === 0) {
+    return { status: "info", title: d.title, lines: [zh ? "这个月没有单位需要上报" : "No unit owed a report this month"] };
+  }
+  return { status: "info", title: d.title, lines: d.lines };
 }
 
 /** The last quarter whose months are all open for reporting or past (October open → Q3). */

@@ -16,6 +16,7 @@ import { currentPeriod } from "../domain/report/parse-period.js";
 import { addMonths } from "../domain/report/types.js";
 import { formatQuarter } from "../domain/ranking/periods.js";
 import { DEFAULT_TIME_ZONE } from "../domain/schedule/reminder-ladder.js";
+import { prepareDigest } from "./monthly-digest.js";
 import { explainRanking, lastCompleteQuarter } from "./rankings.js";
 
 /** How long a unit's obligations are reused: they change only when the plan is re-imported. */
@@ -84,6 +85,10 @@ export function createStore(db: Db, planId: number, opts: { now?: () => number }
     explainRanking(unit, quarter) {
       const q = quarter ?? formatQuarter(lastCompleteQuarter(addMonths(currentPeriod(new Date(now()), DEFAULT_TIME_ZONE), -1)));
       return explainRanking(db, planId, unit, q, { tz: DEFAULT_TIME_ZONE });
+    },
+    async monthlyDigest(period, lang) {
+      const d = await prepareDigest(db, planId, period, { lang, tz: DEFAULT_TIME_ZONE });
+      return { title: d.title, lines: d.lines, owed: d.owed };
     },
   };
 }
