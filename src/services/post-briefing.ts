@@ -153,6 +153,51 @@ export async function claimGroupPost(db: Db, k: DeliveryKey, by: string, now: Da
   return "in_progress"; // claimed / sending: someone else is at it
 }
 
+/** One target per ledger key; "no_poster" where the platform is not configured here. */
+export function groupTargets(keys: readonly DeliveryKey[], posters: BriefingPosters): TargetResult[] {
+  return keys.map((k) => ({
+    platform: k.platform as "slack" | "dingtalk",
+    group: k.recipient.slice("group:".length),
+    key: deliveryKey(k),
+    status: posters[k.platform as "slack" | "dingtalk"] ? "would_post" : "no_poster",
+  }));
+}
+
+/**
+ * Claims, posts and records each target in turn (updating `targets` in place): the one loop the
+ * briefing, the annual assessment and the monthly digest share. `what` names it in the log.
+ */
+export async function postToGroups(deps: PostBriefingDeps, keys: readonly DeliveryKey[], targets: TargetResult[], message: Briefing, o: { retry: boolean; now: () => Date; what: string }): Promise<void> {
+  const { db } = deps;
+  for (const [i, k] of keys.entries()) {
+    const t = targets[i]!;
+    const poster = deps.posters[t.platform];
+    if (!poster) continue;
+    const claim = await claimGroupPost(db, k, deps.instanceId, o.now(), o.retry);
+    if (claim !== "mine") {
+      t.status = claim;
+      continue;
+    }
+    let outcome;
+    try {
+      outcome = await poster.post(t.group, message);
+    } catch (e) {
+      outcome = { ok: false as const, error: String((e as Error).message ?? e), permanent: false, step: "text" as const, refs: [] };
+    }
+    t.refs = outcome.refs;
+    if (outcome.ok) {
+      await markOutcome(db, t.key!, { ok: true, ref: outcome.refs.join(",").slice(0, 500) || undefined }, o.now());
+      t.status = "sent";
+    } else {
+      const error = `${outcome.step}: ${outcome.error}${outcome.refs.length ? ` (already posted: ${outcome.refs.join(",")})` : ""}`;
+      await markOutcome(db, t.key!, { ok: false, error }, o.now());
+      t.status = "failed";
+      t.error = error;
+      deps.log?.warn({ delivery: t.key, error }, `${o.what} post failed`);
+    }
+  }
+}
+
 export async function postBriefing(deps: PostBriefingDeps, spec: WindowSpec, kind: RankingKind, opts: PostBriefingOptions = {}): Promise<PostBriefingResult> {
   const { db, planId } = deps;
   const now = deps.now ?? (() => new Date());
@@ -166,42 +211,10 @@ export async function postBriefing(deps: PostBriefingDeps, spec: WindowSpec, kin
 
   const { config: schedule } = await loadSchedule(db, planId);
   const keys = briefingKeys(planId, b.ranking.window, kind, schedule.taskforce);
-  const targets: TargetResult[] = keys.map((k) => ({
-    platform: k.platform as "slack" | "dingtalk",
-    group: k.recipient.slice("group:".length),
-    key: deliveryKey(k),
-    status: deps.posters[k.platform as "slack" | "dingtalk"] ? "would_post" : "no_poster",
-  }));
+  const targets = groupTargets(keys, deps.posters);
   if (dryRun) return { ...base, status: "dry_run", publishedAt: null, targets };
 
-  const briefing = toPosterBriefing(b);
-  for (const [i, k] of keys.entries()) {
-    const t = targets[i]!;
-    const poster = deps.posters[t.platform];
-    if (!poster) continue;
-    const claim = await claimGroupPost(db, k, deps.instanceId, now(), retry === true);
-    if (claim !== "mine") {
-      t.status = claim;
-      continue;
-    }
-    let outcome;
-    try {
-      outcome = await poster.post(t.group, briefing);
-    } catch (e) {
-      outcome = { ok: false as const, error: String((e as Error).message ?? e), permanent: false, step: "text" as const, refs: [] };
-    }
-    t.refs = outcome.refs;
-    if (outcome.ok) {
-      await markOutcome(db, t.key!, { ok: true, ref: outcome.refs.join(",").slice(0, 500) || undefined }, now());
-      t.status = "sent";
-    } else {
-      const error = `${outcome.step}: ${outcome.error}${outcome.refs.length ? ` (already posted: ${outcome.refs.join(",")})` : ""}`;
-      await markOutcome(db, t.key!, { ok: false, error }, now());
-      t.status = "failed";
-      t.error = error;
-      deps.log?.warn({ delivery: t.key, error }, "briefing post failed");
-    }
-  }
+  await postToGroups(deps, keys, targets, toPosterBriefing(b), { retry: retry === true, now, what: "briefing" });
 
   // A group whose platform is not configured here (no poster) does not hold the publication back
   // once every reachable group has it; with no reachable group at all it stays a draft for the bot.

@@ -1,9 +1,9 @@
 import { periodKey, type Period } from "../domain/report/types.js";
-import { deliveryKey, markOutcome, type DeliveryKey } from "../persistence/delivery-repository.js";
+import type { DeliveryKey } from "../persistence/delivery-repository.js";
 import { loadSchedule } from "../persistence/schedule-repository.js";
 import type { Briefing } from "../reminders/briefing-poster.js";
 import { digestPeriod, prepareDigest, type DigestOptions, type PreparedDigest } from "./monthly-digest.js";
-import { claimGroupPost, type PostBriefingDeps, type TargetResult } from "./post-briefing.js";
+import { groupTargets, postToGroups, type PostBriefingDeps, type TargetResult } from "./post-briefing.js";
 
 /**
  * Posting the monthly digest (issue 5 §5) to the task-force group on each configured platform,
@@ -68,44 +68,12 @@ export async function postDigest(deps: DigestPostDeps, spec: string | Period, op
 
   const { config: schedule } = await loadSchedule(db, planId);
   const keys = digestKeys(planId, period, schedule.taskforce);
-  const targets: TargetResult[] = keys.map((k) => ({
-    platform: k.platform as "slack" | "dingtalk",
-    group: k.recipient.slice("group:".length),
-    key: deliveryKey(k),
-    status: deps.posters[k.platform as "slack" | "dingtalk"] ? "would_post" : "no_poster",
-  }));
+  const targets = groupTargets(keys, deps.posters);
   if (digest.owed === 0) return { ...base, status: "nothing_owed", targets: [] };
   if (dryRun) return { ...base, status: "dry_run", targets };
   if (targets.every((t) => t.status === "no_poster")) return { ...base, status: "no_group", targets };
 
-  const message = toPosterDigest(digest);
-  for (const [i, k] of keys.entries()) {
-    const t = targets[i]!;
-    const poster = deps.posters[t.platform];
-    if (!poster) continue;
-    const claim = await claimGroupPost(db, k, deps.instanceId, now(), retry === true);
-    if (claim !== "mine") {
-      t.status = claim;
-      continue;
-    }
-    let outcome;
-    try {
-      outcome = await poster.post(t.group, message);
-    } catch (e) {
-      outcome = { ok: false as const, error: String((e as Error).message ?? e), permanent: false, step: "text" as const, refs: [] };
-    }
-    t.refs = outcome.refs;
-    if (outcome.ok) {
-      await markOutcome(db, t.key!, { ok: true, ref: outcome.refs.join(",").slice(0, 500) || undefined }, now());
-      t.status = "sent";
-    } else {
-      const error = `${outcome.step}: ${outcome.error}`;
-      await markOutcome(db, t.key!, { ok: false, error }, now());
-      t.status = "failed";
-      t.error = error;
-      deps.log?.warn({ delivery: t.key, error }, "digest post failed");
-    }
-  }
+  await postToGroups(deps, keys, targets, toPosterDigest(digest), { retry: retry === true, now, what: "digest" });
   // A group whose platform is not configured here does not make the post incomplete (as for the briefing).
   const done = targets.filter((t) => t.status !== "no_poster").every((t) => t.status === "sent" || t.status === "already_sent");
   return { ...base, status: done ? "posted" : "incomplete", targets };
