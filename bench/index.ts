@@ -32,6 +32,7 @@ if (!only || only.includes("rankings")) {
   const r = await rankingsBench();
   console.table(r.rows);
   console.log("service / SQL:", r.ratio);
+  console.log("service / its own value queries (context):", r.serviceOverFigures);
   results.rankings = r;
 }
 
