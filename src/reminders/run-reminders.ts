@@ -15,9 +15,10 @@ import {
   staleClaims,
   type DeliveryKey,
 } from "../persistence/delivery-repository.js";
-import { claimDeliveries, liaisonsByUnit, markOutcomes, unitStatuses } from "../persistence/reminder-queries.js";
+import { claimDeliveries, liaisonsByUnit, markOutcomes, owingUnits, unitStatuses } from "../persistence/reminder-queries.js";
 import { calendarOverrides, getLastRunAt, loadSchedule, setLastRunAt } from "../persistence/schedule-repository.js";
 import { chaseNotice, escalationNotice, openingNotice } from "./messages.js";
+import { forEachConcurrent } from "./pacer.js";
 import type { DeliveryOutcome, ReminderSender, SendHooks } from "./sender.js";
 
 /**
@@ -107,6 +108,13 @@ export async function runReminders(deps: ReminderDeps, opts: RunOptions): Promis
     noRecipient: [],
   };
 
+  if (!opts.dryRun && decision.sendingAllowed && decision.send.length) {
+    // The senders' own setup (DingTalk's access token) overlaps the reads below instead of
+    // delaying the first reminder. A failure is ignored here: the first send meets it again,
+    // retries it and records it.
+    for (const sender of Object.values(deps.senders)) void sender?.prepare?.().catch(() => undefined);
+  }
+
   const targets: Target[] = [];
   for (const step of decision.send) targets.push(...(await targetsFor(deps, step, config, calendar, report)));
 
@@ -153,7 +161,7 @@ async function targetsFor(deps: ReminderDeps, step: Step, config: ScheduleConfig
   const { db, planId } = deps;
   const period = periodKey(step.period);
   const due = dueDate(step.period, config, calendar);
-  const units = await owingUnits(db, planId, config);
+  const units = await owingUnits(db, planId, config.recipients);
   const status = await unitStatuses(db, planId, units, period);
   const out: Target[] = [];
 
@@ -205,130 +213,100 @@ async function targetsFor(deps: ReminderDeps, step: Step, config: ScheduleConfig
   return out;
 }
 
-/** Units that owe a report under the plan's recipient rules. */
-async function owingUnits(db: Db, planId: number, config: ScheduleConfig) {
-  const or = [];
-  if (config.recipients.leadUnits) or.push({ roles: { some: { role: "lead", workItem: { task: { planId } } } } });
-  if (config.recipients.shareholders) or.push({ shares: { some: { indicator: { planId, retiredAt: null } } } });
-  if (!or.length) return [];
-  return db.unit.findMany({ where: { OR: or, kind: { not: "placeholder" } }, orderBy: { id: "asc" } });
-}
-
 async function deliver(deps: ReminderDeps, targets: Target[], report: RunReport) {
-  const now = deps.now ?? (() => new Date());
-  const lease = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
-  const groups = new Map<string, Target[]>();
-  for (const t of targets) groups.set(t.group, [...(groups.get(t.group) ?? []), t]);
-  // Claim and send in chunks: a claim is held only while its chunk (and the one before it) is
-  // sent, so it never outlives the lease (2 min) even on a 1,000-unit fan-out: 200 Slack DMs at
-  // 10/s take 20 s; 400 DingTalk users are 20 batchSend calls, about a second at 18 QPS.
-  const chunks: Target[][] = [];
-  /** Whether chunk i continues the group of chunk i − 1. */
-  const continues: boolean[] = [];
-  for (const group of groups.values()) {
-    const chunk = CLAIM_CHUNK[group[0]!.key.platform as "slack" | "dingtalk"];
-    for (let i = 0; i < group.length; i += chunk) {
-      chunks.push(group.slice(i, i + chunk));
-      continues.push(i > 0);
-    }
+  // One pipeline per platform (its own limits, its own chunk size), one platform after the other,
+  // in the order they first appear: a process killed in a slow Slack fan-out (10 DMs/s) has not
+  // claimed the DingTalk deliveries, which the next run then sends at once instead of after the lease.
+  // Within a platform, each group's targets together (a resumed stale claim joins its group), so
+  // that a group is split into as few sendDirect calls as the chunks allow.
+  const byPlatform = new Map<"slack" | "dingtalk", Map<string, Target[]>>();
+  for (const t of targets) {
+    const platform = t.key.platform as "slack" | "dingtalk";
+    let groups = byPlatform.get(platform);
+    if (!groups) byPlatform.set(platform, (groups = new Map()));
+    const group = groups.get(t.group);
+    if (group) group.push(t);
+    else groups.set(t.group, [t]);
   }
-  if (!chunks.length) return;
-  // Pipelined one chunk ahead within a group (one fan-out): while chunk k is sent, chunk k+1 is
-  // claimed and chunk k−1's outcomes are recorded. The next group is claimed only once this one
-  // is sent, so a process killed in a slow fan-out has not claimed the others. That ledger work runs once the sender goes quiet (waiting for the
-  // pacer's next window), so it does not hold up the calls of a burst; and at the latest when
-  // chunk k is done. The jobs run one at a time, in order.
-  const ledger = new LedgerQueue();
-  const claims: Promise<Set<string>>[] = [];
-  const claim = (i: number) => {
-    const batch = chunks[i]!;
-    claims[i] = ledger.run(() => claimDeliveries(deps.db, batch.map((t) => t.key), deps.instanceId, now(), lease));
-  };
-  try {
-    claim(0);
-    for (let i = 0; i < chunks.length; i++) {
-      // This chunk's claim, if the sender never went quiet long enough to start it; the previous
-      // chunk's outcomes stay queued for the next quiet moment (or the end).
-      if (!claims[i]) claim(i);
-      ledger.flush(claims[i]);
-      const held = await claims[i]!;
-      const batch = chunks[i]!;
-      const mine = batch.filter((t) => held.has(deliveryKey(t.key)));
-      report.alreadyDone += batch.length - mine.length;
-      if (continues[i + 1]) claim(i + 1);
-      if (!mine.length) continue;
-      const outcomes = await sendChunk(deps, mine, ledger);
-      void ledger.run(() => recordOutcomes(deps, mine, outcomes, report, now));
-    }
-  } finally {
-    ledger.flush();
-  }
-  await ledger.drain();
+  for (const [platform, groups] of byPlatform) await deliverOn(deps, platform, [...groups.values()].flat(), report);
 }
-
-const CLAIM_CHUNK = { slack: 200, dingtalk: 400 } as const;
 
 /**
- * How long the sender must start no call before queued ledger work starts: past a burst's calls
- * and their responses, into the wait for the pacer's next window (DingTalk: 18 calls, then about
- * a second of nothing). A steady pace (Slack, 10/s) never goes quiet that long: its ledger work
- * runs between chunks, as before.
+ * The first chunk is small (one batchSend's worth, or one window of per-user calls), so the first
+ * request goes out as soon as its claim is written rather than after the claim of a full chunk.
  */
-const QUIET_MS = 300;
+const FIRST_CHUNK = 20;
+/**
+ * Later chunks. A claim is held while its chunk and the one before it are sent, and must not
+ * outlive the lease (2 min) or another replica would take it over and send it too: 200 Slack DMs
+ * at 10/s take 20 s; 400 DingTalk users are 20 batchSend calls (a second), 400 per-user opening
+ * notices or cards 20 s at 20 per second.
+ */
+const CLAIM_CHUNK = { slack: 200, dingtalk: 400 } as const;
+/** Groups (one sendDirect each) sent at once within a chunk: a DingTalk window's worth of per-unit notices. */
+const GROUPS_IN_FLIGHT = 20;
 
-/** Ledger writes of the pipeline: queued, started on `flush`, run one at a time in order. */
-class LedgerQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-  private queued: { start: () => void; p: Promise<unknown> }[] = [];
-  private all: Promise<unknown>[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-
-  run<T>(job: () => Promise<T>): Promise<T> {
-    let start!: () => void;
-    const p = new Promise<T>((resolve, reject) => {
-      start = () => {
-        const r = this.tail.then(job, job);
-        r.then(resolve, reject);
-        this.tail = r.catch(() => undefined);
-      };
-    });
-    // Observed by drain() (and by the claim's awaiting loop); never an unhandled rejection.
-    p.catch(() => undefined);
-    this.queued.push({ start, p });
-    this.all.push(p);
-    return p;
+/**
+ * Claim, send and record the targets of one platform in chunks, pipelined: while chunk k is sent,
+ * chunk k+1 is claimed and, once claimed, sent too (its calls queue behind chunk k's in the
+ * sender's pacer, so the pacer never runs dry at a chunk boundary); chunk k+2 is claimed only when
+ * chunk k is done. So at most two chunks are claimed and unfinished at once (the lease bound
+ * above), and a process killed mid-fan-out has claimed at most those. Chunks cross group
+ * boundaries: the per-unit opening notices are a group each, and one at a time they would pace
+ * themselves by round trips, not by the platform's limit. The ledger's statements are plain SQL
+ * of a few ms each (see reminder-queries.ts), so they run as soon as they can, between the calls.
+ */
+async function deliverOn(deps: ReminderDeps, platform: "slack" | "dingtalk", targets: Target[], report: RunReport): Promise<void> {
+  const now = deps.now ?? (() => new Date());
+  const lease = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
+  const chunks: Target[][] = [];
+  for (let i = 0; i < targets.length; ) {
+    const n = chunks.length === 0 ? FIRST_CHUNK : CLAIM_CHUNK[platform];
+    chunks.push(targets.slice(i, i + n));
+    i += n;
   }
-
-  /** Starts the queued jobs, all of them or up to and including the one that returned `through`. */
-  flush(through?: Promise<unknown>): void {
-    if (through && !this.queued.some((j) => j.p === through)) return; // already started
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    while (this.queued.length) {
-      const job = this.queued.shift()!;
-      job.start();
-      if (job.p === through) break;
+  const claim = (chunk: Target[]) => claimDeliveries(deps.db, chunk.map((t) => t.key), deps.instanceId, now(), lease);
+  const sends: Promise<void>[] = [];
+  let failure: { error: unknown } | undefined;
+  try {
+    let claimed = claim(chunks[0]!);
+    for (let i = 0; i < chunks.length; i++) {
+      const held = await claimed;
+      const chunk = chunks[i]!;
+      const mine = chunk.filter((t) => held.has(deliveryKey(t.key)));
+      report.alreadyDone += chunk.length - mine.length;
+      const sent = mine.length ? sendChunk(deps, mine).then((outcomes) => recordOutcomes(deps, mine, outcomes, report, now)) : Promise.resolve();
+      sent.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      sends.push(sent);
+      if (i + 1 < chunks.length) {
+        if (i > 0) await sends[i - 1];
+        claimed = claim(chunks[i + 1]!);
+      }
     }
-    if (this.queued.length) this.timer = setTimeout(() => this.flush(), QUIET_MS);
+  } catch (e) {
+    failure = { error: e };
   }
-
-  /** The sender just made a call: start the queued work once it has been quiet for QUIET_MS. */
-  busy(): void {
-    if (!this.queued.length) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), QUIET_MS);
-  }
-
-  /** Waits for every job; throws the first failure. */
-  async drain(): Promise<void> {
-    this.flush();
-    const all = this.all;
-    this.all = [];
-    await Promise.all(all);
-  }
+  // Whatever failed (a claim, a record), the sends already under way finish and are recorded.
+  for (const r of await Promise.allSettled(sends)) if (r.status === "rejected") failure ??= { error: r.reason };
+  if (failure) throw failure.error;
 }
 
-async function sendChunk(deps: ReminderDeps, mine: Target[], ledger: LedgerQueue): Promise<Map<string, DeliveryOutcome>> {
+/** A chunk's groups (same reply, one sendDirect each), GROUPS_IN_FLIGHT at a time. */
+async function sendChunk(deps: ReminderDeps, mine: Target[]): Promise<Map<string, DeliveryOutcome>> {
+  const groups = new Map<string, Target[]>();
+  for (const t of mine) {
+    const group = groups.get(t.group);
+    if (group) group.push(t);
+    else groups.set(t.group, [t]);
+  }
+  const outcomes = new Map<string, DeliveryOutcome>();
+  await forEachConcurrent([...groups.values()], GROUPS_IN_FLIGHT, async (group) => {
+    for (const [userId, o] of await sendGroup(deps, group)) outcomes.set(`${group[0]!.group}\0${userId}`, o);
+  });
+  return outcomes;
+}
+
+async function sendGroup(deps: ReminderDeps, mine: Target[]): Promise<Map<string, DeliveryOutcome>> {
   const platform = mine[0]!.key.platform as "slack" | "dingtalk";
   const sender = deps.senders[platform]!;
   // Each delivery turns "sending" right before its own platform call, not the whole batch up
@@ -338,7 +316,6 @@ async function sendChunk(deps: ReminderDeps, mine: Target[], ledger: LedgerQueue
     beforeSend: async (ids) => {
       const wanted = new Set(ids);
       await markSending(deps.db, mine.filter((t) => wanted.has(t.userId)).map((t) => deliveryKey(t.key)));
-      ledger.busy();
     },
   };
   try {
@@ -355,7 +332,7 @@ async function sendChunk(deps: ReminderDeps, mine: Target[], ledger: LedgerQueue
 async function recordOutcomes(deps: ReminderDeps, mine: Target[], outcomes: Map<string, DeliveryOutcome>, report: RunReport, now: () => Date): Promise<void> {
   const rows: Parameters<typeof markOutcomes>[1] = [];
   for (const t of mine) {
-    const o = outcomes.get(t.userId) ?? { ok: false as const, permanent: false, error: "no outcome from the sender" };
+    const o = outcomes.get(`${t.group}\0${t.userId}`) ?? { ok: false as const, permanent: false, error: "no outcome from the sender" };
     rows.push({ key: deliveryKey(t.key), outcome: o.ok ? { ok: true, ...(o.ref ? { ref: o.ref } : {}) } : { ok: false, error: o.error } });
     if (o.ok) report.sent++;
     else {

@@ -39,4 +39,10 @@ export interface ReminderSender {
   ): Promise<Map<string, DeliveryOutcome>>;
   /** Posts to a group chat / channel (the task-force group). */
   sendGroup(groupId: string, reply: Reply, hooks?: SendHooks): Promise<DeliveryOutcome>;
+  /**
+   * Optional: gets ready to send (DingTalk: the access token), so that this round trip overlaps
+   * the runner's database reads instead of delaying the first reminder. Best effort: a failure
+   * here is met again, and reported, by the first send.
+   */
+  prepare?(): Promise<void>;
 }

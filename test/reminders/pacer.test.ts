@@ -207,3 +207,34 @@ describe("Pacer windows counted from completions", () => {
     expect(await second).toBe(1300);
   });
 });
+
+describe("Pacer windows when responses come back late", () => {
+  it("keeps every window full: a waiting request holds no slot that a late response would invalidate", async () => {
+    // The DingTalk shape: 20 calls whose responses take 100–157 ms (a cold first burst), and 180
+    // more from 20 workers, each response 5 ms. Counted from responses, window k+1's i-th call
+    // may start 1000 ms after window k's i-th response, so 200 calls need 10 windows, each full.
+    const clock = new VirtualClock();
+    const p = new Pacer({ perKey: { limit: 20, windowMs: 1000 }, clock });
+    const runs: { start: number; end: number }[] = [];
+    const call = async (i: number) => {
+      const done = await p.acquire("batchSend");
+      const start = clock.now();
+      await clock.sleep(i < 20 ? 100 + 3 * i : 5);
+      done();
+      runs.push({ start, end: clock.now() });
+    };
+    const first = forEachConcurrent([...Array(20).keys()], 20, call);
+    await clock.sleep(10);
+    await Promise.all([first, forEachConcurrent([...Array(180).keys()].map((i) => i + 20), 20, call)]);
+
+    const perWindow = new Map<number, number>();
+    for (const r of runs) perWindow.set(Math.floor(r.start / 1000), (perWindow.get(Math.floor(r.start / 1000)) ?? 0) + 1);
+    expect([...perWindow.entries()].sort((a, b) => a[0] - b[0])).toEqual([...Array(10).keys()].map((w) => [w, 20]));
+    // And never 21 in a window counted from responses: at each start, fewer than 20 others have
+    // started before it and answered less than a window earlier (or not yet).
+    for (const r of runs) {
+      const recent = runs.filter((o) => o !== r && o.start <= r.start && o.end > r.start - 1000);
+      expect(recent.length).toBeLessThan(20);
+    }
+  });
+});
