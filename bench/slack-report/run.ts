@@ -20,7 +20,14 @@ interface Ready {
   texts: { userId: string; text: string }[];
 }
 
-function startServer(mode: "bare" | "duban", sinkUrl: string, connections: number) {
+type Mode = "bare" | "answer" | "duban";
+const LABEL: Record<Mode, string> = {
+  bare: "bare Bolt (ack only)",
+  answer: "bare Bolt + answer to response_url",
+  duban: "Duban /report → stored + answered",
+};
+
+function startServer(mode: Mode, sinkUrl: string, connections: number) {
   const child = fork(join(here, "server.ts"), [mode, SECRET, sinkUrl, String(connections)], {
     execArgv: ["--import", "tsx", ...(process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/benchprof"] : [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -49,7 +56,7 @@ function mark(child: ChildProcess): Promise<void> {
 export async function slackReportBench(opts: { durationMs: number; warmupMs: number }) {
   const rows: Record<string, unknown>[] = [];
   for (const connections of [1, 20]) {
-    for (const mode of ["bare", "duban"] as const) {
+    for (const mode of ["bare", "answer", "duban"] as const) {
       const sink = await startSlackSink();
       const { child, ready } = startServer(mode, sink.url, connections);
       const { port, texts } = await ready;
@@ -72,7 +79,8 @@ export async function slackReportBench(opts: { durationMs: number; warmupMs: num
       const url = `http://127.0.0.1:${port}/slack/events`;
       // Duban: each connection is a liaison who waits for the bot's answer before the
       // next submission; bare Bolt has no answer, so its connections wait for the ack.
-      const waitForAnswer = mode === "duban" ? (id: string) => sink.waitFor(id) : undefined;
+      const answers = mode !== "bare";
+      const waitForAnswer = answers ? (id: string) => sink.waitFor(id) : undefined;
       await runLoad({ url, secret: SECRET, connections, durationMs: opts.warmupMs, body: (id, c) => body(`w${id}`, c), waitForAnswer: waitForAnswer && ((id) => sink.waitFor(`w${id}`)) });
       await new Promise((r) => setTimeout(r, 300)); // let warm-up answers drain
       sink.arrivals.clear();
@@ -94,31 +102,34 @@ export async function slackReportBench(opts: { durationMs: number; warmupMs: num
       const ack = summarise(load.ackMs);
       const end = summarise(e2e);
       rows.push({
-        server: mode === "bare" ? "bare Bolt (ack only)" : "Duban /report → stored + answered",
+        server: LABEL[mode],
         connections,
         // Duban: answered submissions per second (stored and answered); bare: acks per second.
-        "req/s": round((mode === "duban" ? answered : load.completed) / (load.elapsedMs / 1000), 0),
+        "req/s": round((answers ? answered : load.completed) / (load.elapsedMs / 1000), 0),
         "ack p50 ms": round(ack.p50, 2),
         "ack p99 ms": round(ack.p99, 2),
-        "e2e p50 ms": mode === "duban" ? round(end.p50, 2) : "-",
-        "e2e p99 ms": mode === "duban" ? round(end.p99, 2) : "-",
-        answered: mode === "duban" ? `${answered}/${load.completed}` : "-",
+        "e2e p50 ms": answers ? round(end.p50, 2) : "-",
+        "e2e p99 ms": answers ? round(end.p99, 2) : "-",
+        answered: answers ? `${answered}/${load.completed}` : "-",
         errors: load.errors,
         // Server CPU per measured request (answered for Duban): the cost that bounds throughput
         // when the machine's cores, not the event loop, are the limit.
-        "CPU ms/req": round(s.cpuMs / Math.max(1, mode === "duban" ? answered : load.completed), 3),
+        "CPU ms/req": round(s.cpuMs / Math.max(1, answers ? answered : load.completed), 3),
         "RSS MB": round(s.rssMb, 0),
         "peak RSS MB": round(s.maxRssMb, 0),
       });
     }
   }
-  const get = (server: string, c: number) => rows.find((r) => String(r.server).startsWith(server) && r.connections === c)!;
+  const get = (mode: Mode, c: number) => rows.find((r) => r.server === LABEL[mode] && r.connections === c)!;
   const ratios = [1, 20].map((c) => {
     const bare = get("bare", c);
-    const duban = get("Duban", c);
+    const answer = get("answer", c);
+    const duban = get("duban", c);
     return {
       connections: c,
       "throughput vs bare": round(Number(duban["req/s"]) / Number(bare["req/s"]), 2),
+      // Context: against a Bolt app that also answers at response_url (the answer's own cost).
+      "throughput vs bare+answer": round(Number(duban["req/s"]) / Number(answer["req/s"]), 2),
       "ack p99 vs bare": round(Number(duban["ack p99 ms"]) / Number(bare["ack p99 ms"]), 2),
       "CPU/req vs bare": round(Number(duban["CPU ms/req"]) / Number(bare["CPU ms/req"]), 2),
       "RSS vs bare": round(Number(duban["RSS MB"]) / Number(bare["RSS MB"]), 2),

@@ -1,6 +1,7 @@
 /**
  * The system under test, in its own process so its RSS is its own:
- *   bare  – a Bolt app (HTTPReceiver) whose /report handler only acks;
+ *   bare   – a Bolt app (HTTPReceiver) whose /report handler only acks;
+ *   answer – the same, then POSTs a fixed answer to response_url (what any bot that answers pays);
  *   duban – the whole Duban app (startApp) on a fresh SQLite file, Slack in HTTP mode.
  * Talks to the bench runner over IPC: "ready" with the port and the request
  * texts to send, then "stats" on demand.
@@ -10,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import bolt from "@slack/bolt";
 import pino from "pino";
+import { createResponder } from "../../src/adapters/slack/response-url.js";
 import { startApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { bind } from "../../src/persistence/binding-repository.js";
@@ -19,7 +21,8 @@ const [mode, secret, sinkUrl, connectionsArg] = process.argv.slice(2) as [string
 const connections = Number(connectionsArg);
 const send = (m: unknown) => process.send!(m);
 
-async function bare() {
+/** bare: ack only. answer: ack, then the answer POSTed to response_url as Duban does (no core). */
+async function bare(answer: boolean) {
   const receiver = new bolt.HTTPReceiver({ signingSecret: secret, endpoints: "/slack/events" });
   const app = new bolt.App({
     token: "xoxb-bench",
@@ -30,8 +33,10 @@ async function bare() {
     clientOptions: { slackApiUrl: `${sinkUrl}/api/` },
     logLevel: bolt.LogLevel.ERROR,
   });
-  app.command("/report", async ({ ack }) => {
+  const respond = createResponder();
+  app.command("/report", async ({ ack, command }) => {
     await ack();
+    if (answer) await respond(command.response_url, { response_type: "ephemeral", text: "已收到 / Received" });
   });
   const server = (await app.start({ port: 0, host: "127.0.0.1" })) as import("node:http").Server;
   const port = (server.address() as import("node:net").AddressInfo).port;
@@ -67,7 +72,7 @@ async function duban() {
   return { port: app.http.port, texts };
 }
 
-const ready = mode === "bare" ? await bare() : await duban();
+const ready = mode === "duban" ? await duban() : await bare(mode === "answer");
 send({ type: "ready", ...ready });
 // CPU time is counted from "mark" (after warm-up) to "stats": what the measured requests cost.
 let cpuFrom = process.cpuUsage();
