@@ -179,6 +179,8 @@ async function targetsFor(deps: ReminderDeps, step: Step, config: ScheduleConfig
   }
 
   const liaisons = await liaisonsByUnit(db, status.map((s) => s.unitId));
+  // The later steps say the same to every unit: one Reply for all (and one batch, see `group`).
+  const chase = step.step === "opening" ? undefined : chaseNotice(step.step, step.period, due);
   for (const s of status) {
     if (step.onlyIfMissing && s.reported && s.missing === 0) continue;
     const reachable = (liaisons.get(s.unitId) ?? []).map((identity) => ({ identity })).filter((b) => deps.senders[b.identity.platform as "slack" | "dingtalk"]);
@@ -186,10 +188,7 @@ async function targetsFor(deps: ReminderDeps, step: Step, config: ScheduleConfig
       report.noRecipient.push(s.name);
       continue;
     }
-    const reply =
-      step.step === "opening"
-        ? openingNotice(s.name, step.period, due, s.owedLines, s.workItems)
-        : chaseNotice(step.step, step.period, due);
+    const reply = chase ?? openingNotice(s.name, step.period, due, s.owedLines, s.workItems);
     for (const b of reachable) {
       const platform = b.identity.platform as "slack" | "dingtalk";
       const bot = deps.bot;
