@@ -1,12 +1,15 @@
 import { z } from "zod";
+import { calendarOverrideSchema, type CalendarOverride } from "../domain/calendar/working-calendar.js";
 import { INDICATOR_KINDS } from "../domain/plan/types.js";
 import { parseRankingConfig, type RankingConfig } from "../domain/ranking/ranking-config.js";
 import type { PlanIndicatorRow, UnitRow } from "../domain/ranking/ranking-units.js";
 import type { Ranking, RankingKind } from "../domain/ranking/score.js";
+import { DEFAULT_SCHEDULE, parseScheduleConfig, type ScheduleConfig } from "../domain/schedule/schedule-config.js";
 import type { Db } from "./database.js";
 import { decodeSnapshotPayload, encodeSnapshotPayload } from "./ranking-payload.js";
 import { sqlFor } from "./sql.js";
 import { isUniqueViolation } from "./report-repository.js";
+import { REMINDER_SCHEDULE } from "./schedule-repository.js";
 
 /**
  * What a ranking reads from the database, and its frozen snapshots.
@@ -21,7 +24,11 @@ import { isUniqueViolation } from "./report-repository.js";
  *
  * The hot reads go through `sqlFor` (plain SQL on Prisma's own driver adapter,
  * the same statements on both databases) rather than Prisma's query engine,
- * whose per-row cost on the plan's 17,000 shares alone was ~150 ms.
+ * whose per-row cost on the plan's 17,000 shares alone was ~150 ms. So do the
+ * small reads a ranking makes (plan, settings, units, schedule, calendar): the
+ * first query through Prisma's engine instantiates its WebAssembly query
+ * compiler, ~20 MB of resident memory that a process computing rankings
+ * (the bot's scheduler, `duban ranking`) need not carry for five rows.
  */
 
 /** yyyymm bounds of a ranking's value read. */
@@ -196,21 +203,52 @@ export async function planIndicatorRows(db: Db, planId: number): Promise<PlanInd
   });
 }
 
+const UNIT_ROWS = {
+  department: `
+    SELECT u."id" AS "id", u."name" AS "name" FROM "Unit" u
+    WHERE u."kind" = 'department' AND EXISTS (
+      SELECT 1 FROM "WorkItemUnit" w JOIN "WorkItem" wi ON wi."id" = w."workItemId" JOIN "Task" t ON t."id" = wi."taskId"
+      WHERE w."unitId" = u."id" AND w."role" = 'lead' AND t."planId" = ?)
+    ORDER BY u."id"`,
+  county: `SELECT u."id" AS "id", u."name" AS "name" FROM "Unit" u WHERE u."kind" IN ('county', 'zone') ORDER BY u."id"`,
+};
+
 /**
  * The units a ranking lists: lead departments of the plan's work items (a
  * department leading only work items without indicators is still listed, as
  * "no indicators"), or every county and the zone.
  */
 export async function rankingUnitRows(db: Db, planId: number, kind: RankingKind): Promise<UnitRow[]> {
-  const units = await db.unit.findMany({
-    where:
-      kind === "department"
-        ? { kind: "department", roles: { some: { role: "lead", workItem: { task: { planId } } } } }
-        : { kind: { in: ["county", "zone"] } },
-    orderBy: { id: "asc" },
-    select: { id: true, name: true },
-  });
-  return units.map((u) => ({ unitId: u.id, name: u.name }));
+  const rows = await sqlFor(db).query<{ id: unknown; name: unknown }>(UNIT_ROWS[kind], kind === "department" ? [planId] : []);
+  return rows.map((u) => ({ unitId: Number(u.id), name: String(u.name) }));
+}
+
+/** The plan's reporting years and title; null when there is no such plan. */
+export async function planSpan(db: Db, planId: number): Promise<{ startYear: number; endYear: number; title: string } | null> {
+  const [row] = await sqlFor(db).query<{ startYear: unknown; endYear: unknown; title: unknown }>(
+    `SELECT "startYear" AS "startYear", "endYear" AS "endYear", "title" AS "title" FROM "Plan" WHERE "id" = ?`,
+    [planId],
+  );
+  return row ? { startYear: Number(row.startYear), endYear: Number(row.endYear), title: String(row.title) } : null;
+}
+
+/**
+ * The reminder schedule's config as conduct reads it (the due day): what
+ * schedule-repository's loadSchedule returns as `config`, with the same
+ * defaults and the same refusal of a stored config that no longer validates.
+ */
+export async function rankingSchedule(db: Db, planId: number): Promise<ScheduleConfig> {
+  const [row] = await sqlFor(db).query<{ config: unknown }>(`SELECT "config" AS "config" FROM "Schedule" WHERE "planId" = ? AND "kind" = ?`, [planId, REMINDER_SCHEDULE]);
+  if (!row) return DEFAULT_SCHEDULE;
+  const parsed = parseScheduleConfig(JSON.parse(String(row.config)));
+  if (!parsed.ok) throw new Error(`stored reminder schedule is invalid: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
+  return parsed.config;
+}
+
+/** Admin-entered calendar days, by date: schedule-repository's calendarOverrides on the driver. */
+export async function rankingCalendarOverrides(db: Db): Promise<CalendarOverride[]> {
+  const rows = await sqlFor(db).query<{ date: unknown; workday: unknown; name: unknown }>(`SELECT "date" AS "date", "workday" AS "workday", "name" AS "name" FROM "CalendarDay" ORDER BY "date"`);
+  return rows.map((r) => calendarOverrideSchema.parse({ date: String(r.date), workday: asBool(r.workday), ...(r.name ? { name: String(r.name) } : {}) }));
 }
 
 export interface ReportMeta {
@@ -343,8 +381,8 @@ export const RANKING_CONFIG_KEY = "ranking.config";
 
 /** The plan's ranking rules (Setting "ranking.config"); the defaults when none is stored. */
 export async function loadRankingConfig(db: Db, planId: number): Promise<RankingConfig> {
-  const row = await db.setting.findUnique({ where: { planId_key: { planId, key: RANKING_CONFIG_KEY } } });
-  const parsed = parseRankingConfig(row ? JSON.parse(row.value) : {});
+  const [row] = await sqlFor(db).query<{ value: unknown }>(`SELECT "value" AS "value" FROM "Setting" WHERE "planId" = ? AND "key" = ?`, [planId, RANKING_CONFIG_KEY]);
+  const parsed = parseRankingConfig(row ? JSON.parse(String(row.value)) : {});
   // An invalid stored config must not silently become the defaults: the scores would change unannounced.
   if (!parsed.ok) throw new Error(`stored ranking config is invalid: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
   return parsed.config;

@@ -27,14 +27,16 @@ import {
   getSnapshot,
   loadRankingConfig,
   planIndicatorRows,
+  planSpan,
+  rankingCalendarOverrides,
   rankingFigures,
+  rankingSchedule,
   rankingUnitRows,
   reportMeta,
   unitMonthlyValues,
   type FigureRow,
   type ValueRange,
 } from "../persistence/ranking-repository.js";
-import { calendarOverrides, loadSchedule } from "../persistence/schedule-repository.js";
 import { resolveUnit } from "../persistence/unit-repository.js";
 
 /**
@@ -103,7 +105,7 @@ interface PlanFacts {
 }
 
 async function planFacts(db: Db, planId: number, kind: RankingKind): Promise<PlanFacts> {
-  const row = await db.plan.findUnique({ where: { id: planId }, select: { startYear: true, endYear: true, title: true } });
+  const row = await planSpan(db, planId);
   if (!row) throw new Error(`no plan #${planId}`);
   const [config, indicators, unitRows] = await Promise.all([loadRankingConfig(db, planId), planIndicatorRows(db, planId), rankingUnitRows(db, planId, kind)]);
   const units = kind === "department" ? departmentUnits(indicators, unitRows) : countyUnits(indicators, unitRows);
@@ -137,7 +139,7 @@ export function figuresFromRows(rows: readonly FigureRow[]): MonthlyValue[] {
 }
 
 async function conductMonths(db: Db, planId: number, kind: RankingKind, facts: PlanFacts, window: ScoringWindow, tz: string): Promise<ConductMonth[]> {
-  const [{ config: schedule }, overrides] = await Promise.all([loadSchedule(db, planId), calendarOverrides(db)]);
+  const [schedule, overrides] = await Promise.all([rankingSchedule(db, planId), rankingCalendarOverrides(db)]);
   const calendar = createWorkingCalendar({ overrides });
   const keys = window.months.map(periodKey);
   const meta = await reportMeta(db, planId, kind, { from: Math.min(...keys), to: Math.max(...keys) });
