@@ -23,7 +23,12 @@ async function once(): Promise<number> {
   if (which === "sql") return (await db.sql.query(BASELINE)).length;
   // Context, not the aim's baseline: the service's own value statements alone (per-kind sums and
   // first/latest seeks), so the table shows what the service adds to the SQL it runs.
-  if (which === "figures") return (await rankingFigures(db.prisma, planId, "county", { from: 202101, to: 202512, yearStart: 202501 })).length;
+  if (which === "figures") {
+    const index = await rankingFigures(db.prisma, planId, "county", { from: 202101, to: 202512, yearStart: 202501 });
+    let pairs = 0; // unit × indicator, as the baseline's rows
+    for (const byIndicator of index.values()) pairs += byIndicator.size;
+    return pairs;
+  }
   const r = await computeQuarter(db.prisma, planId, "2025Q4", "county");
   return r.ranked.length + r.unranked.length;
 }

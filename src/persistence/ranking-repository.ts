@@ -2,8 +2,11 @@ import { z } from "zod";
 import { calendarOverrideSchema, type CalendarOverride } from "../domain/calendar/working-calendar.js";
 import { INDICATOR_KINDS } from "../domain/plan/types.js";
 import { parseRankingConfig, type RankingConfig } from "../domain/ranking/ranking-config.js";
+import type { MonthFigure } from "../domain/ranking/progress.js";
 import type { PlanIndicatorRow, UnitRow } from "../domain/ranking/ranking-units.js";
 import type { Ranking, RankingKind } from "../domain/ranking/score.js";
+import type { FigureIndex } from "../domain/ranking/types.js";
+import { periodFromKey, type Period } from "../domain/report/types.js";
 import { DEFAULT_SCHEDULE, parseScheduleConfig, type ScheduleConfig } from "../domain/schedule/schedule-config.js";
 import type { Db } from "./database.js";
 import { decodeSnapshotPayload, encodeSnapshotPayload } from "./ranking-payload.js";
@@ -40,16 +43,6 @@ export interface ValueRange {
   /** January of the as-of year: where per_year sums start. */
   yearStart: number;
 }
-
-/**
- * One unit × indicator over a ValueRange, reduced to what its kind is scored on.
- * "sum" (cumulative since `from`, per_year since January of the as-of year):
- * the sum, how many months it adds and the last of them. "level" (stock and
- * the rates): the latest figure, and for stock the first one (its baseline).
- */
-export type FigureRow =
-  | { shape: "sum"; unitId: number; indicatorId: number; sum: number; months: number; lastPeriod: number }
-  | { shape: "level"; unitId: number; indicatorId: number; lastPeriod: number; lastValue: number; first: { period: number; value: number } | null };
 
 /** The units a ranking of `kind` can list (a superset is harmless: the ranking reads only its units' figures). */
 function rankedUnitKinds(kind: RankingKind): string {
@@ -105,11 +98,25 @@ interface LevelSqlRow {
 
 /**
  * The figures a ranking of `kind` scores, for the plan's live indicators and
- * the units of that kind. Driver values are numbers, bigints or (PostgreSQL
- * int8 / numeric) strings: Number() reads them all.
+ * the units of that kind, grouped as computeRanking reads them. One unit ×
+ * indicator over the range, reduced to what its kind is scored on: a sum
+ * (cumulative since `from`, per_year since January of the as-of year) becomes
+ * one figure dated by its last month and carrying its month count
+ * (MonthFigure.months), so the formula still says how many months were added;
+ * stock keeps its first figure (its baseline) and latest level, the rates
+ * their latest value: exactly the figures the domain would pick from the full
+ * series, so the scores are the same.
+ *
+ * Built straight from the driver's rows, with one Period object per month
+ * shared by every figure of that month: a county ranking holds ~20,000 of
+ * these figures in its result, and an intermediate list of them (then a
+ * second one, then the index) was what the ranking's process kept most of,
+ * besides the result itself. Driver values are numbers, bigints or
+ * (PostgreSQL int8 / numeric) strings: Number() reads them all.
  */
-export async function rankingFigures(db: Db, planId: number, kind: RankingKind, range: ValueRange): Promise<FigureRow[]> {
-  if (range.to < range.from) return [];
+export async function rankingFigures(db: Db, planId: number, kind: RankingKind, range: ValueRange): Promise<FigureIndex> {
+  const index = new Map<number, Map<number, readonly MonthFigure[]>>();
+  if (range.to < range.from) return index;
   const sql = sqlFor(db);
   const yearFrom = Math.max(range.yearStart, range.from);
   const levelArgs = [range.from, range.to, range.from, range.to, range.from, range.to, range.from, range.to, planId];
@@ -117,22 +124,28 @@ export async function rankingFigures(db: Db, planId: number, kind: RankingKind, 
     sql.query<SumSqlRow>(SUMS[kind], [planId, range.from, range.to, planId, yearFrom, range.to]),
     sql.query<LevelSqlRow>(LEVELS[kind], levelArgs),
   ]);
-  const out: FigureRow[] = [];
+  const periods = new Map<number, Period>();
+  const period = (key: number): Period => {
+    let p = periods.get(key);
+    if (p === undefined) periods.set(key, (p = periodFromKey(key)));
+    return p;
+  };
+  const ofUnit = (unitId: number): Map<number, readonly MonthFigure[]> => {
+    let m = index.get(unitId);
+    if (m === undefined) index.set(unitId, (m = new Map()));
+    return m;
+  };
   for (const r of sums) {
-    out.push({ shape: "sum", unitId: Number(r.unitId), indicatorId: Number(r.indicatorId), sum: Number(r.sum), months: Number(r.months), lastPeriod: Number(r.lastPeriod) });
+    ofUnit(Number(r.unitId)).set(Number(r.indicatorId), [{ period: period(Number(r.lastPeriod)), value: Number(r.sum), months: Number(r.months) }]);
   }
   for (const r of levels) {
     if (r.lastPeriod === null || r.lastPeriod === undefined) continue; // nothing reported in range
-    out.push({
-      shape: "level",
-      unitId: Number(r.unitId),
-      indicatorId: Number(r.indicatorId),
-      lastPeriod: Number(r.lastPeriod),
-      lastValue: Number(r.lastValue),
-      first: r.firstPeriod === null || r.firstPeriod === undefined ? null : { period: Number(r.firstPeriod), value: Number(r.firstValue) },
-    });
+    const lastPeriod = Number(r.lastPeriod);
+    const latest: MonthFigure = { period: period(lastPeriod), value: Number(r.lastValue) };
+    const firstPeriod = r.firstPeriod === null || r.firstPeriod === undefined ? lastPeriod : Number(r.firstPeriod);
+    ofUnit(Number(r.unitId)).set(Number(r.indicatorId), firstPeriod === lastPeriod ? [latest] : [{ period: period(firstPeriod), value: Number(r.firstValue) }, latest]);
   }
-  return out;
+  return index;
 }
 
 /** Month-by-month current values of one unit, for the explanation's value lists. */

@@ -18,7 +18,7 @@ import {
 import type { RankingConfig } from "../domain/ranking/ranking-config.js";
 import { countyUnits, departmentUnits } from "../domain/ranking/ranking-units.js";
 import { computeRanking, type Ranking, type RankingKind } from "../domain/ranking/score.js";
-import type { ConductMonth, MonthlyValue, RankingUnit } from "../domain/ranking/types.js";
+import type { ConductMonth, RankingUnit } from "../domain/ranking/types.js";
 import { periodFromKey, periodKey, type Period } from "../domain/report/types.js";
 import { DEFAULT_TIME_ZONE, dueDate } from "../domain/schedule/reminder-ladder.js";
 import type { ScheduleConfig } from "../domain/schedule/schedule-config.js";
@@ -34,7 +34,6 @@ import {
   rankingUnitRows,
   reportMeta,
   unitMonthlyValues,
-  type FigureRow,
   type ValueRange,
 } from "../persistence/ranking-repository.js";
 import { resolveUnit } from "../persistence/unit-repository.js";
@@ -118,26 +117,6 @@ export function valueRange(window: ScoringWindow, plan: PlanWindow): ValueRange 
   return { from: periodKey(plan.start), to: Math.min(periodKey(asOf), periodKey(plan.end)), yearStart: asOf.year * 100 + 1 };
 }
 
-/**
- * The SQL-selected figures → what computeRanking reads. A sum becomes one
- * figure dated by its last month and carrying its month count
- * (MonthFigure.months), so the formula still says how many months were added;
- * stock keeps its baseline and latest level, rates their latest value: exactly
- * the figures the domain would pick from the full series, so the scores are the same.
- */
-export function figuresFromRows(rows: readonly FigureRow[]): MonthlyValue[] {
-  const out: MonthlyValue[] = [];
-  for (const r of rows) {
-    if (r.shape === "sum") {
-      out.push({ unitId: r.unitId, indicatorId: r.indicatorId, period: periodFromKey(r.lastPeriod), value: r.sum, months: r.months });
-      continue;
-    }
-    if (r.first && r.first.period !== r.lastPeriod) out.push({ unitId: r.unitId, indicatorId: r.indicatorId, period: periodFromKey(r.first.period), value: r.first.value });
-    out.push({ unitId: r.unitId, indicatorId: r.indicatorId, period: periodFromKey(r.lastPeriod), value: r.lastValue });
-  }
-  return out;
-}
-
 async function conductMonths(db: Db, planId: number, kind: RankingKind, facts: PlanFacts, window: ScoringWindow, tz: string): Promise<ConductMonth[]> {
   const [schedule, overrides] = await Promise.all([rankingSchedule(db, planId), rankingCalendarOverrides(db)]);
   const calendar = createWorkingCalendar({ overrides });
@@ -187,7 +166,7 @@ export async function computeWindow(db: Db, planId: number, spec: WindowSpec, ki
     window,
     plan: facts.plan,
     units: facts.units,
-    values: figuresFromRows(figures),
+    figures,
     conduct,
     config: facts.config,
   });

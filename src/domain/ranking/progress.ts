@@ -211,11 +211,24 @@ function deadlineOf(ind: ScoringIndicator, plan: PlanWindow): Period {
   return ind.deadline && periodKey(ind.deadline) < periodKey(plan.end) ? ind.deadline : plan.end;
 }
 
-function sumProgress(ind: ScoringIndicator, figures: MonthFigure[], asOf: Period, plan: PlanWindow, opts: ProgressOptions): IndicatorProgress {
+/**
+ * The figures from `from` to `to`: `figures` itself when all of them are (it is
+ * kept in the result as inputs.months, and the ranking's figures never change
+ * after it is computed, see FigureIndex).
+ */
+function between(figures: readonly MonthFigure[], from: Period, to: Period): MonthFigure[] {
+  const lo = periodKey(from);
+  const hi = periodKey(to);
+  const inside = (f: MonthFigure) => periodKey(f.period) >= lo && periodKey(f.period) <= hi;
+  for (const f of figures) if (!inside(f)) return figures.filter(inside);
+  return figures as MonthFigure[];
+}
+
+function sumProgress(ind: ScoringIndicator, figures: readonly MonthFigure[], asOf: Period, plan: PlanWindow, opts: ProgressOptions): IndicatorProgress {
   const perYear = ind.kind === "per_year";
   const from: Period = perYear ? { year: asOf.year, month: 1 } : plan.start;
   const end = perYear ? { year: asOf.year, month: 12 } : deadlineOf(ind, plan);
-  const months = figures.filter((f) => periodKey(f.period) >= periodKey(from) && periodKey(f.period) <= periodKey(asOf));
+  const months = between(figures, from, asOf);
   if (months.length === 0) return none(ind, "no_data");
   const total = monthsInclusive(from, end);
   const elapsed = Math.min(monthsInclusive(from, asOf), total);
@@ -243,7 +256,7 @@ function recent(figures: readonly MonthFigure[], asOf: Period, opts: ProgressOpt
   return { latest };
 }
 
-function stockProgress(ind: ScoringIndicator, figures: MonthFigure[], asOf: Period, plan: PlanWindow, opts: ProgressOptions): IndicatorProgress {
+function stockProgress(ind: ScoringIndicator, figures: readonly MonthFigure[], asOf: Period, plan: PlanWindow, opts: ProgressOptions): IndicatorProgress {
   const r = recent(figures, asOf, opts);
   if ("missing" in r) return none(ind, r.missing, r.latest);
   const latest = r.latest;
@@ -296,7 +309,7 @@ function stockProgress(ind: ScoringIndicator, figures: MonthFigure[], asOf: Peri
   });
 }
 
-function rateProgress(ind: ScoringIndicator, figures: MonthFigure[], asOf: Period, opts: ProgressOptions): IndicatorProgress {
+function rateProgress(ind: ScoringIndicator, figures: readonly MonthFigure[], asOf: Period, opts: ProgressOptions): IndicatorProgress {
   const r = recent(figures, asOf, opts);
   if ("missing" in r) return none(ind, r.missing, r.latest);
   const latest = r.latest;
@@ -327,17 +340,25 @@ export function indicatorProgress(
   if (periodKey(asOf) < periodKey(plan.start)) return none(ind, "not_started");
   const lo = periodKey(plan.start);
   const hi = Math.min(periodKey(asOf), periodKey(plan.end));
-  const inRange: MonthFigure[] = [];
+  // The caller's array itself when every figure is in range and in order (the
+  // usual case): a copy per unit × indicator was garbage, or, kept as a sum's
+  // inputs.months, an array with room for 17 figures holding one.
+  let kept: MonthFigure[] | null = null;
   let sorted = true;
   let previous = -1;
-  for (const f of figures) {
+  for (let i = 0; i < figures.length; i++) {
+    const f = figures[i]!;
     const k = f.period.year * 100 + f.period.month; // periodKey, inlined: this loop sees every stored value
-    if (k < lo || k > hi) continue;
+    if (k < lo || k > hi) {
+      kept ??= figures.slice(0, i);
+      continue;
+    }
     if (k < previous) sorted = false;
     previous = k;
-    inRange.push(f);
+    kept?.push(f);
   }
-  if (!sorted) inRange.sort(byPeriod);
+  // Never sorted in place: the array may be the caller's.
+  const inRange: readonly MonthFigure[] = sorted ? (kept ?? figures) : (kept ?? figures.slice()).sort(byPeriod);
   switch (ind.kind) {
     case "cumulative":
     case "per_year":

@@ -37,7 +37,7 @@ import type { PlanWindow, ScoringWindow } from "./periods.js";
 import { asOfMonth } from "./periods.js";
 import { type IndicatorProgress, type MonthFigure, formulaNumber, indicatorProgress } from "./progress.js";
 import type { RankingConfig } from "./ranking-config.js";
-import type { ConductMonth, MonthlyValue, RankingUnit, ScoringIndicator } from "./types.js";
+import type { ConductMonth, FigureIndex, MonthlyValue, RankingUnit, ScoringIndicator } from "./types.js";
 
 export type Light = "green" | "amber" | "red" | "none";
 export const LIGHTS: readonly Light[] = ["green", "amber", "red", "none"];
@@ -127,7 +127,13 @@ export interface RankingInput {
   plan: PlanWindow;
   units: readonly RankingUnit[];
   /** Current-revision values; any order, any months (the ones that count are picked). */
-  values: readonly MonthlyValue[];
+  values?: readonly MonthlyValue[];
+  /**
+   * Or the same figures already grouped by unit and indicator (used instead of
+   * `values` when given): the service reads them so from SQL, and a county
+   * ranking need not hold every figure twice, as a flat list and as its index.
+   */
+  figures?: FigureIndex;
   conduct: readonly ConductMonth[];
   config: RankingConfig;
 }
@@ -350,7 +356,7 @@ export function scoreUnit(
 /** The ranking of `units` for the window: the same code ranks lead departments and counties. */
 export function computeRanking(input: RankingInput): Ranking {
   const { config, window, plan } = input;
-  const values = valueIndex(input.values);
+  const values = input.figures ?? valueIndex(input.values ?? []);
   const conduct = conductIndex(input.conduct);
   const scores = input.units.map((u) => {
     const byIndicator = values.get(u.unitId);

@@ -5,6 +5,7 @@
  */
 import type { IndicatorKind } from "../plan/types.js";
 import type { Period } from "../report/types.js";
+import type { MonthFigure } from "./progress.js";
 
 /** An indicator as one unit is judged on it. */
 export interface ScoringIndicator {
@@ -45,6 +46,14 @@ export interface MonthlyValue {
   /** Opt-in: a sum of this many monthly increments, aggregated by the caller (see MonthFigure.months). */
   months?: number;
 }
+
+/**
+ * The figures already grouped: unitId → indicatorId → that unit's figures of
+ * the indicator, ascending by month (what computeRanking would build from
+ * MonthlyValue[]). The ranking may keep these arrays and figures in its
+ * result (a sum's inputs.months): the caller must not change them afterwards.
+ */
+export type FigureIndex = ReadonlyMap<number, ReadonlyMap<number, readonly MonthFigure[]>>;
 
 /**
  * One unit's report for one month, as conduct sees it. A month of the window
