@@ -2,7 +2,16 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/persistence/database.js";
 import { findPlan } from "../../src/persistence/plan-repository.js";
-import { getSnapshot, planIndicatorRows, rankingUnitRows, saveRankingConfig } from "../../src/persistence/ranking-repository.js";
+import {
+  getSnapshot,
+  planIndicatorRows,
+  planSpan,
+  rankingCalendarOverrides,
+  rankingSchedule,
+  rankingUnitRows,
+  saveRankingConfig,
+} from "../../src/persistence/ranking-repository.js";
+import { calendarOverrides, loadSchedule, putCalendarDays, saveSchedule } from "../../src/persistence/schedule-repository.js";
 import { computeQuarter, computeWindow, dueInstant, explainRanking, markPublished, parseWindow, prepareBriefing } from "../../src/services/rankings.js";
 import { seedBundledPlan } from "../../src/services/seed-bundled-plan.js";
 import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.js";
@@ -133,6 +142,18 @@ describe.each(PROVIDERS)("rankings service on %s", (provider) => {
     expect(next.lines.join("\n")).toContain("2022年第一季度 通报发布后的数据更正");
     expect(next.lines.join("\n")).toContain("永康市 T2-1: 240 → 280");
     expect((await getSnapshot(db.prisma, world.planId, "2022Q2", "county"))?.publishedAt).toBeNull();
+  });
+
+  it("GIVEN a stored schedule and calendar days THEN the ranking's driver reads return what the schedule repository does", async () => {
+    // The ranking reads them on the driver (no Prisma engine in its process): they must not drift apart.
+    expect(await rankingSchedule(db.prisma, world.planId)).toEqual((await loadSchedule(db.prisma, world.planId)).config);
+    await saveSchedule(db.prisma, world.planId, { ...DEFAULT_SCHEDULE, window: { ...DEFAULT_SCHEDULE.window, due: { kind: "nth_workday", n: 3 } } }, "test");
+    await putCalendarDays(db.prisma, [{ date: "2031-10-08", workday: false, name: "台风停工" }, { date: "2031-10-11", workday: true }], "test");
+    expect(await rankingSchedule(db.prisma, world.planId)).toEqual((await loadSchedule(db.prisma, world.planId)).config);
+    expect(await rankingCalendarOverrides(db.prisma)).toEqual(await calendarOverrides(db.prisma));
+    expect((await rankingCalendarOverrides(db.prisma)).map((d) => d.workday)).toEqual([false, true]);
+    expect(await planSpan(db.prisma, world.planId)).toEqual(await db.prisma.plan.findUniqueOrThrow({ where: { id: world.planId }, select: { startYear: true, endYear: true, title: true } }));
+    expect(await planSpan(db.prisma, -1)).toBeNull();
   });
 });
 
