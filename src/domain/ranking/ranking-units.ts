@@ -52,20 +52,13 @@ export function deadlinePeriod(iso: string | null): Period | undefined {
  * object is spread.
  */
 function scoring(row: PlanIndicatorRow, deadline: Period | undefined, target: number, targetSource: "city" | "share"): ScoringIndicator {
-  const ind: ScoringIndicator = {
-    id: row.id,
-    code: row.code,
-    name: row.name,
-    unit: row.unit,
-    kind: row.kind,
-    comparator: row.comparator,
-    target,
-    targetSource,
-    weight: row.weight,
-    headline: row.headline,
-  };
-  if (deadline) ind.deadline = deadline;
-  return ind;
+  // Two literals rather than `ind.deadline = …` afterwards: a property added to
+  // a finished literal goes to a separate property store, ~50 bytes more on
+  // each of the 16,800 objects, all alive for the whole ranking.
+  if (!deadline) {
+    return { id: row.id, code: row.code, name: row.name, unit: row.unit, kind: row.kind, comparator: row.comparator, target, targetSource, weight: row.weight, headline: row.headline };
+  }
+  return { id: row.id, code: row.code, name: row.name, unit: row.unit, kind: row.kind, comparator: row.comparator, target, targetSource, weight: row.weight, headline: row.headline, deadline };
 }
 
 function deadlines(indicators: readonly PlanIndicatorRow[]): Map<number, Period | undefined> {
