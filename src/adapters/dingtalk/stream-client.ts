@@ -20,11 +20,14 @@
  *  - A SYSTEM `disconnect` frame (the server closes 10 s later): we leave a short grace for
  *    answers still in flight (card callbacks have 2 s), then drop the socket and reconnect at
  *    once instead of sitting out the 10 s.
+ *  - _connect() and disconnect(): the SDK's print to the console ("connect success",
+ *    "Disconnecting.", raw socket errors), which would break the structured log a production
+ *    deployment reads; ours are the same steps reporting through our logger.
  * Also: a fresh `subscriptions` array per client (the SDK's default array is shared module
  * state), and the constructor options the .d.ts omits, passed through a wider type.
  */
 import { DWClient, type DWClientDownStream } from "dingtalk-stream";
-import type { WebSocket } from "ws";
+import { WebSocket } from "ws";
 import { z } from "zod";
 
 export const DEFAULT_STREAM_API_URL = "https://api.dingtalk.com";
@@ -163,6 +166,39 @@ export class DingTalkStreamClient extends DWClient {
     await this.open();
   }
 
+  /** The SDK's _connect() without its console output (see the file comment). */
+  override _connect(): Promise<void> {
+    const self = this as unknown as { userDisconnect: boolean; socket?: WebSocket; dw_url?: string; sslopts?: object };
+    return new Promise((resolve, reject) => {
+      self.userDisconnect = false;
+      let socket: WebSocket;
+      try {
+        socket = new WebSocket(self.dw_url!, self.sslopts);
+      } catch (err) {
+        this.log.warn({ err }, "dingtalk stream: could not open the WebSocket");
+        reject(err as Error);
+        return;
+      }
+      self.socket = socket;
+      socket.on("open", () => {
+        this.connected = true;
+        this.log.info({}, "dingtalk stream: connected");
+        resolve();
+      });
+      // As the SDK: the frame as ws hands it over (JSON.parse reads a Buffer as UTF-8).
+      socket.on("message", (data) => this.onDownStream(data as unknown as string));
+      socket.on("close", () => {
+        this.connected = false;
+        this.registered = false;
+      });
+      socket.on("error", (err) => {
+        this.log.warn({ err }, "dingtalk stream: socket error");
+        socket.terminate();
+        reject(err);
+      });
+    });
+  }
+
   override disconnect(): void {
     this.stopped = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
@@ -170,7 +206,9 @@ export class DingTalkStreamClient extends DWClient {
     for (const t of this.socketTimers) clearTimeout(t);
     this.socketTimers.clear();
     const socket = this.currentSocket();
-    super.disconnect();
+    // The SDK's disconnect() without its console line: mark it ours, close the socket.
+    (this as unknown as { userDisconnect: boolean }).userDisconnect = true;
+    socket?.close();
     // close() waits for the server's close frame; a dead peer would keep the process alive.
     if (socket) {
       const t = setTimeout(() => socket.terminate(), 1000);

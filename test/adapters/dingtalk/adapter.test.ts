@@ -3,7 +3,7 @@
  * subclass) against the fake DingTalk over real HTTP and WebSocket on 127.0.0.1, with a
  * recording Bot. Everything started in a test is closed after it.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Reply } from "../../../handlers/types.js";
 import { createDingTalkAdapter, type DingTalkAdapter, type DingTalkAdapterOptions } from "../../../src/adapters/dingtalk/adapter.js";
 import { indicatorField } from "../../../src/adapters/dingtalk/report-card.js";
@@ -294,6 +294,21 @@ describe("DingTalk adapter: connection", () => {
     expect(bot.seen[0]?.eventKey).toBe("dingtalk:msg:after-reconnect");
     await new Promise((r) => setTimeout(r, 100));
     expect(fake.registrations).toHaveLength(2); // one reconnect, no storm
+  });
+
+  it("connects, reconnects and stops through our logger, never the console (the SDK's own prints)", async () => {
+    const printed: unknown[][] = [];
+    const spies = (["log", "info", "warn", "error"] as const).map((m) => vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void printed.push(args)));
+    try {
+      const { fake, adapter } = await setup();
+      fake.sendDisconnect(5_000);
+      await until(() => fake.registrations.length === 2 && fake.openConnections >= 1);
+      await adapter.stop();
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+    expect(printed).toEqual([]);
   });
 
   it("sendDirect to 45 users: 3 batchSend calls of 20, 20 and 5", async () => {
