@@ -241,10 +241,14 @@ function sumProgress(ind: ScoringIndicator, figures: readonly MonthFigure[], asO
   const inputs: ProgressInputs = perYear
     ? { rule: "sum_year_to_date", year: asOf.year, months, sum: actual, elapsedMonths: elapsed, totalMonths: 12 }
     : { rule: "sum_since_plan_start", from, to: asOf, months, sum: actual, elapsedMonths: elapsed, totalMonths: total };
+  // Each number formatted once (16,800 formulas per county ranking: the repeats were garbage).
+  const a = n(actual);
+  const t = n(ind.target);
+  const e = n(expected);
   const formula =
-    `actual = Σ ${monthCount} month(s) = ${n(actual)}; expected = ${n(ind.target)} × ${elapsed}/${total} = ${n(expected)}; ` +
-    `completion = ${attainFormula(n(actual), n(ind.target), ind.comparator)} = ${n(completion)}; ` +
-    `ratio = ${attainFormula(n(actual), n(expected), ind.comparator)} = ${n(ratio)}`;
+    `actual = Σ ${monthCount} month(s) = ${a}; expected = ${t} × ${elapsed}/${total} = ${e}; ` +
+    `completion = ${attainFormula(a, t, ind.comparator)} = ${n(completion)}; ` +
+    `ratio = ${attainFormula(a, e, ind.comparator)} = ${n(ratio)}`;
   return progress(ind, { status: "assessed", actual, completion, expectedShare: share, expected, ratio, inputs, formula });
 }
 
@@ -294,6 +298,9 @@ function stockProgress(ind: ScoringIndicator, figures: readonly MonthFigure[], a
     ratio = gain / (needed * share);
     how = `ratio = gain / expected gain = ${n(gain)} / ${n(needed * share)} = ${n(ratio)}`;
   }
+  const b = n(baseline.value); // each number formatted once, as in sumProgress
+  const l = n(latest.value);
+  const t = n(ind.target);
   return progress(ind, {
     status: "assessed",
     actual: latest.value,
@@ -303,9 +310,9 @@ function stockProgress(ind: ScoringIndicator, figures: readonly MonthFigure[], a
     ratio,
     inputs: { rule: "stock_linear", baseline, latest, deadline, elapsedMonths, totalMonths, expectedLevel },
     formula:
-      `baseline ${n(baseline.value)} (${formatPeriod(baseline.period)}), latest ${n(latest.value)} (${formatPeriod(latest.period)}); ` +
-      `expected level = ${n(baseline.value)} + (${n(ind.target)} − ${n(baseline.value)}) × ${elapsedMonths}/${totalMonths} = ${n(expectedLevel)}; ` +
-      `completion = ${attainFormula(n(latest.value), n(ind.target), ind.comparator)} = ${n(completion)}; ${how}`,
+      `baseline ${b} (${formatPeriod(baseline.period)}), latest ${l} (${formatPeriod(latest.period)}); ` +
+      `expected level = ${b} + (${t} − ${b}) × ${elapsedMonths}/${totalMonths} = ${n(expectedLevel)}; ` +
+      `completion = ${attainFormula(l, t, ind.comparator)} = ${n(completion)}; ${how}`,
   });
 }
 
