@@ -1,6 +1,6 @@
 import type { Binding, Unit } from "../generated/sqlite/client.js";
 import type { Db } from "./database.js";
-import { sqlFor } from "./sql.js";
+import { asDate, sqlFor } from "./sql.js";
 
 /** Chat identities and what they are bound to (unit × role). */
 
@@ -79,9 +79,6 @@ interface BindingRow {
   unitCreatedAt: Date | string;
 }
 
-function asDate(v: Date | string): Date {
-  return v instanceof Date ? v : new Date(v);
-}
 
 export async function listBindings(db: Db) {
   const rows = await db.binding.findMany({ include: { unit: true, identity: true }, orderBy: { id: "asc" } });

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { calendarOverrideSchema, type CalendarOverride } from "../domain/calendar/working-calendar.js";
 import { INDICATOR_KINDS } from "../domain/plan/types.js";
 import { parseRankingConfig, type RankingConfig } from "../domain/ranking/ranking-config.js";
 import type { MonthFigure } from "../domain/ranking/progress.js";
@@ -7,12 +6,10 @@ import type { PlanIndicatorRow, UnitRow } from "../domain/ranking/ranking-units.
 import type { Ranking, RankingKind } from "../domain/ranking/score.js";
 import type { FigureIndex } from "../domain/ranking/types.js";
 import { periodFromKey, type Period } from "../domain/report/types.js";
-import { DEFAULT_SCHEDULE, parseScheduleConfig, type ScheduleConfig } from "../domain/schedule/schedule-config.js";
 import type { Db } from "./database.js";
 import { decodeSnapshotPayload, encodeSnapshotPayload } from "./ranking-payload.js";
-import { sqlFor } from "./sql.js";
+import { asBool, asDate, sqlFor } from "./sql.js";
 import { isUniqueViolation } from "./report-repository.js";
-import { REMINDER_SCHEDULE } from "./schedule-repository.js";
 
 /**
  * What a ranking reads from the database, and its frozen snapshots.
@@ -157,7 +154,6 @@ export async function unitMonthlyValues(db: Db, planId: number, unitId: number, 
   });
 }
 
-const asBool = (v: unknown): boolean => v === true || Number(v) === 1;
 
 /** The plan's live indicators in the shape ranking-units.ts takes. */
 export async function planIndicatorRows(db: Db, planId: number): Promise<PlanIndicatorRow[]> {
@@ -245,25 +241,6 @@ export async function planSpan(db: Db, planId: number): Promise<{ startYear: num
   return row ? { startYear: Number(row.startYear), endYear: Number(row.endYear), title: String(row.title) } : null;
 }
 
-/**
- * The reminder schedule's config as conduct reads it (the due day): what
- * schedule-repository's loadSchedule returns as `config`, with the same
- * defaults and the same refusal of a stored config that no longer validates.
- */
-export async function rankingSchedule(db: Db, planId: number): Promise<ScheduleConfig> {
-  const [row] = await sqlFor(db).query<{ config: unknown }>(`SELECT "config" AS "config" FROM "Schedule" WHERE "planId" = ? AND "kind" = ?`, [planId, REMINDER_SCHEDULE]);
-  if (!row) return DEFAULT_SCHEDULE;
-  const parsed = parseScheduleConfig(JSON.parse(String(row.config)));
-  if (!parsed.ok) throw new Error(`stored reminder schedule is invalid: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
-  return parsed.config;
-}
-
-/** Admin-entered calendar days, by date: schedule-repository's calendarOverrides on the driver. */
-export async function rankingCalendarOverrides(db: Db): Promise<CalendarOverride[]> {
-  const rows = await sqlFor(db).query<{ date: unknown; workday: unknown; name: unknown }>(`SELECT "date" AS "date", "workday" AS "workday", "name" AS "name" FROM "CalendarDay" ORDER BY "date"`);
-  return rows.map((r) => calendarOverrideSchema.parse({ date: String(r.date), workday: asBool(r.workday), ...(r.name ? { name: String(r.name) } : {}) }));
-}
-
 export interface ReportMeta {
   unitId: number;
   period: number;
@@ -274,10 +251,6 @@ export interface ReportMeta {
   reported: number;
 }
 
-/** A DateTime column as the driver returns it: ISO text (SQLite, and PostgreSQL through the adapter) or a Date. */
-function asDate(v: unknown): Date {
-  return v instanceof Date ? v : new Date(String(v));
-}
 
 // "Owed" as the ranking defines it: led indicators for departments, shares for counties.
 const OWED = {

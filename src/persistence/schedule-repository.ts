@@ -2,19 +2,26 @@ import { z } from "zod";
 import { calendarOverrideSchema, type CalendarOverride } from "../domain/calendar/working-calendar.js";
 import { DEFAULT_SCHEDULE, parseScheduleConfig, type ScheduleConfig } from "../domain/schedule/schedule-config.js";
 import type { Db } from "./database.js";
+import { asBool, asDate, sqlFor } from "./sql.js";
 
 /** A plan's reminder schedule, admin-entered calendar days and small settings. */
 
 export const REMINDER_SCHEDULE = "reminders";
 
+// The two reads below run on the driver (sql.ts), not Prisma's engine: every reminder tick, digest
+// and ranking makes them, and a ranking process otherwise needs the engine for nothing else.
+
 export async function loadSchedule(db: Db, planId: number): Promise<{ config: ScheduleConfig; stored: boolean; updatedAt?: Date; updatedBy?: string }> {
-  const row = await db.schedule.findUnique({ where: { planId_kind: { planId, kind: REMINDER_SCHEDULE } } });
+  const [row] = await sqlFor(db).query<{ config: unknown; updatedAt: unknown; updatedBy: unknown }>(
+    `SELECT "config", "updatedAt", "updatedBy" FROM "Schedule" WHERE "planId" = ? AND "kind" = ?`,
+    [planId, REMINDER_SCHEDULE],
+  );
   if (!row) return { config: DEFAULT_SCHEDULE, stored: false };
-  const parsed = parseScheduleConfig(JSON.parse(row.config));
+  const parsed = parseScheduleConfig(JSON.parse(String(row.config)));
   // A stored config that no longer validates (edited by hand in the database) must
   // not silently become the default: fail loudly so an admin fixes it.
   if (!parsed.ok) throw new Error(`stored reminder schedule is invalid: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
-  return { config: parsed.config, stored: true, updatedAt: row.updatedAt, updatedBy: row.updatedBy };
+  return { config: parsed.config, stored: true, updatedAt: asDate(row.updatedAt), updatedBy: String(row.updatedBy) };
 }
 
 export async function saveSchedule(db: Db, planId: number, config: ScheduleConfig, by: string): Promise<void> {
@@ -27,8 +34,8 @@ export async function saveSchedule(db: Db, planId: number, config: ScheduleConfi
 }
 
 export async function calendarOverrides(db: Db): Promise<CalendarOverride[]> {
-  const rows = await db.calendarDay.findMany({ orderBy: { date: "asc" } });
-  return rows.map((r) => calendarOverrideSchema.parse({ date: r.date, workday: r.workday, ...(r.name ? { name: r.name } : {}) }));
+  const rows = await sqlFor(db).query<{ date: unknown; workday: unknown; name: unknown }>(`SELECT "date", "workday", "name" FROM "CalendarDay" ORDER BY "date"`);
+  return rows.map((r) => calendarOverrideSchema.parse({ date: String(r.date), workday: asBool(r.workday), ...(r.name ? { name: String(r.name) } : {}) }));
 }
 
 export async function putCalendarDays(db: Db, days: CalendarOverride[], by: string): Promise<void> {

@@ -269,6 +269,16 @@ export function sqlFor(db: Db): SqlSession {
   };
 }
 
+/** A DateTime column as the driver returns it: ISO text (SQLite, and PostgreSQL through the adapter) or a Date. */
+export function asDate(v: unknown): Date {
+  return v instanceof Date ? v : new Date(String(v));
+}
+
+/** A Boolean column as the driver returns it: 1/0 (SQLite) or true/false (PostgreSQL). */
+export function asBool(v: unknown): boolean {
+  return v === true || Number(v) === 1;
+}
+
 /** The driver error's kind and text, for a DriverAdapterError thrown by a statement run here. */
 export function driverErrorText(e: unknown): string {
   // The adapter's DriverAdapterError, or our SqliteStatementError shaped like it.

@@ -28,14 +28,13 @@ import {
   loadRankingConfig,
   planIndicatorRows,
   planSpan,
-  rankingCalendarOverrides,
   rankingFigures,
-  rankingSchedule,
   rankingUnitRows,
   reportMeta,
   unitMonthlyValues,
   type ValueRange,
 } from "../persistence/ranking-repository.js";
+import { calendarOverrides, loadSchedule } from "../persistence/schedule-repository.js";
 import { resolveUnit } from "../persistence/unit-repository.js";
 
 /**
@@ -118,7 +117,7 @@ export function valueRange(window: ScoringWindow, plan: PlanWindow): ValueRange 
 }
 
 async function conductMonths(db: Db, planId: number, kind: RankingKind, facts: PlanFacts, window: ScoringWindow, tz: string): Promise<ConductMonth[]> {
-  const [schedule, overrides] = await Promise.all([rankingSchedule(db, planId), rankingCalendarOverrides(db)]);
+  const [{ config: schedule }, overrides] = await Promise.all([loadSchedule(db, planId), calendarOverrides(db)]);
   const calendar = createWorkingCalendar({ overrides });
   const keys = window.months.map(periodKey);
   const meta = await reportMeta(db, planId, kind, { from: Math.min(...keys), to: Math.max(...keys) });

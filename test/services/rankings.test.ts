@@ -6,8 +6,6 @@ import {
   getSnapshot,
   planIndicatorRows,
   planSpan,
-  rankingCalendarOverrides,
-  rankingSchedule,
   rankingUnitRows,
   saveRankingConfig,
 } from "../../src/persistence/ranking-repository.js";
@@ -144,14 +142,20 @@ describe.each(PROVIDERS)("rankings service on %s", (provider) => {
     expect((await getSnapshot(db.prisma, world.planId, "2022Q2", "county"))?.publishedAt).toBeNull();
   });
 
-  it("GIVEN a stored schedule and calendar days THEN the ranking's driver reads return what the schedule repository does", async () => {
-    // The ranking reads them on the driver (no Prisma engine in its process): they must not drift apart.
-    expect(await rankingSchedule(db.prisma, world.planId)).toEqual((await loadSchedule(db.prisma, world.planId)).config);
-    await saveSchedule(db.prisma, world.planId, { ...DEFAULT_SCHEDULE, window: { ...DEFAULT_SCHEDULE.window, due: { kind: "nth_workday", n: 3 } } }, "test");
+  it("GIVEN a stored schedule and calendar days THEN the driver reads return what was stored, and the ranking's due day follows", async () => {
+    // Read on the driver (no Prisma engine in a ranking process): they must return what Prisma wrote.
+    expect(await loadSchedule(db.prisma, world.planId)).toEqual({ config: DEFAULT_SCHEDULE, stored: false });
+    const before = Date.now();
+    const config = { ...DEFAULT_SCHEDULE, window: { ...DEFAULT_SCHEDULE.window, due: { kind: "nth_workday" as const, n: 3 } } };
+    await saveSchedule(db.prisma, world.planId, config, "test");
     await putCalendarDays(db.prisma, [{ date: "2031-10-08", workday: false, name: "台风停工" }, { date: "2031-10-11", workday: true }], "test");
-    expect(await rankingSchedule(db.prisma, world.planId)).toEqual((await loadSchedule(db.prisma, world.planId)).config);
-    expect(await rankingCalendarOverrides(db.prisma)).toEqual(await calendarOverrides(db.prisma));
-    expect((await rankingCalendarOverrides(db.prisma)).map((d) => d.workday)).toEqual([false, true]);
+    const stored = await loadSchedule(db.prisma, world.planId);
+    expect(stored).toMatchObject({ config, stored: true, updatedBy: "test" });
+    expect(stored.updatedAt).toBeInstanceOf(Date);
+    expect(stored.updatedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    const viaPrisma = await db.prisma.calendarDay.findMany({ orderBy: { date: "asc" } });
+    expect(await calendarOverrides(db.prisma)).toEqual(viaPrisma.map((d) => ({ date: d.date, workday: d.workday, ...(d.name ? { name: d.name } : {}) })));
+    expect((await calendarOverrides(db.prisma)).map((d) => d.workday)).toEqual([false, true]);
     expect(await planSpan(db.prisma, world.planId)).toEqual(await db.prisma.plan.findUniqueOrThrow({ where: { id: world.planId }, select: { startYear: true, endYear: true, title: true } }));
     expect(await planSpan(db.prisma, -1)).toBeNull();
   });
