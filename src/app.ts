@@ -181,8 +181,8 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
       ...(stdin ? { stdin: stdin as never } : {}),
       ...(stdout ? { stdout: stdout as never } : {}),
     });
+    // It logs its address itself (or, at a terminal, prints it in the chat).
     localChat.start();
-    log.info({ url: localChat.url }, `local chat: ${localChat.url}`);
   }
 
   return {
