@@ -130,8 +130,15 @@ export function explainLines(e: UnitExplanation, lang: Lang): string[] {
 // 年度考核 and the monthly digest (issue 5 §5)
 
 /** "2026年度 县(市、区)考核" / "2026 annual assessment: counties". */
-export function assessmentTitle(year: number, kind: RankingKind, lang: Lang): string {
-  return lang === "zh" ? `${year}年度 ${kindLabel(kind, lang)}考核` : `${year} annual assessment: ${kindLabel(kind, lang)}`;
+/** What a published ranking is: a year window is the annual assessment (考核), any other the briefing (通报). */
+export function publicationWord(w: Pick<ScoringWindow, "scope">): "考核" | "通报" {
+  return w.scope === "year" ? "考核" : "通报";
+}
+
+/** The heading: "2026年第三季度 县(市、区)通报" / "Q3 2026 briefing: counties"; "2026年度 县(市、区)考核" / "2026 annual assessment: counties". */
+export function briefingTitle(w: Pick<ScoringWindow, "label" | "scope" | "months">, kind: RankingKind, lang: Lang): string {
+  if (lang === "zh") return `${windowLabel(w, lang)} ${kindLabel(kind, lang)}${publicationWord(w)}`;
+  return w.scope === "year" ? `${w.months[0]!.year} annual assessment: ${kindLabel(kind, lang)}` : `${windowLabel(w, lang)} briefing: ${kindLabel(kind, lang)}`;
 }
 
 /** "2026年10月 月度监测" / "Monthly digest: October 2026". */

@@ -1,5 +1,4 @@
 import type { Db } from "./database.js";
-import { isUniqueViolation } from "./report-repository.js";
 import { sqlFor } from "./sql.js";
 
 /**
@@ -26,24 +25,6 @@ export interface DeliveryKey {
 
 export function deliveryKey(k: DeliveryKey): string {
   return `${k.period}/${k.step}/${k.unitId ?? "taskforce"}/${k.platform}:${k.recipient}`;
-}
-
-export type ClaimResult = "claimed" | "taken_over" | "done";
-
-export async function claimDelivery(db: Db, k: DeliveryKey, by: string, now: Date, leaseMs = CLAIM_LEASE_MS): Promise<ClaimResult> {
-  const key = deliveryKey(k);
-  try {
-    await db.delivery.create({ data: { ...k, key, status: "claimed", claimedBy: by, claimedAt: now } });
-    return "claimed";
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-  }
-  // Someone holds it: take it over only if their claim is stale (they died before sending).
-  const { count } = await db.delivery.updateMany({
-    where: { key, status: "claimed", claimedAt: { lt: new Date(now.getTime() - leaseMs) } },
-    data: { claimedBy: by, claimedAt: now },
-  });
-  return count === 1 ? "taken_over" : "done";
 }
 
 /**

@@ -268,11 +268,7 @@ export function pacedDingTalkCall(
         }
       },
       {
-        maxAttempts: 5,
-        baseMs: 500,
-        maxMs: 30_000,
-        maxWaitMs: 60_000,
-        ...opts.retry,
+        ...opts.retry, // retryWithBackoff's defaults otherwise
         clock,
         random: opts.random,
         isRetryable: isRetryableDingTalkError,

@@ -194,11 +194,7 @@ export function slackRetryOptions(
 ): RetryOptions {
   const clock = pacer.clock;
   return {
-    maxAttempts: 5,
-    baseMs: 500,
-    maxMs: 30_000,
-    maxWaitMs: 60_000,
-    ...opts.retry,
+    ...opts.retry, // retryWithBackoff's defaults otherwise
     clock,
     random: opts.random,
     isRetryable: (e) => classifySlackError(e).retryable,

@@ -84,32 +84,41 @@ export function digestInstant(period: Period, config: ScheduleConfig, calendar: 
 export type EmptyCache = Map<string, number>;
 const EMPTY_RECHECK_MS = 3_600_000;
 
-export async function runBriefingTick(deps: BriefingTickDeps, at: Date, empty: EmptyCache = new Map()): Promise<BriefingTickReport> {
+/**
+ * What the digest tick and the briefing tick share: of the candidate periods (latest first), the
+ * first whose instant (`afterDueWorkdays` after its `lastMonth`'s due date) has passed, unless
+ * sending is not allowed now, it is more than `maxLateHours` late, or its month is outside the plan.
+ */
+async function dueAt<T>(deps: BriefingTickDeps, at: Date, candidates: (current: Period) => T[], lastMonth: (c: T) => Period) {
   const { db, planId, timeZone } = deps;
-  const report: BriefingTickReport = { at: at.toISOString(), quarter: null, postedAt: null, results: [] };
   const { config } = await loadSchedule(db, planId);
   const calendar = createWorkingCalendar({ overrides: await calendarOverrides(db) });
-  if (!isSendingAllowed(at, config, calendar, timeZone)) return report;
-
-  // The latest quarter whose instant has passed: the last one or the one before.
+  if (!isSendingAllowed(at, config, calendar, timeZone)) return null;
   const { date } = wallClock(at, timeZone);
-  const current = quarterOf({ year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)) });
-  const afterDue = deps.afterDueWorkdays ?? 1;
-  let quarter: Quarter | null = null;
-  let instant: Date | null = null;
-  for (const q of [addQuarters(current, -1), addQuarters(current, -2)]) {
-    const t = briefingInstant(q, config, calendar, timeZone, afterDue);
-    if (t.getTime() <= at.getTime()) {
-      quarter = q;
-      instant = t;
-      break;
-    }
+  const current: Period = { year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)) };
+  for (const c of candidates(current)) {
+    const instant = afterDueInstant(lastMonth(c), config, calendar, timeZone, deps.afterDueWorkdays ?? 1);
+    if (instant.getTime() > at.getTime()) continue;
+    if (at.getTime() - instant.getTime() > (deps.maxLateHours ?? 7 * 24) * 3_600_000) return null;
+    const plan = await db.plan.findUnique({ where: { id: planId }, select: { startYear: true, endYear: true } });
+    const key = periodKey(lastMonth(c));
+    if (!plan || key < plan.startYear * 100 + 1 || key > plan.endYear * 100 + 12) return null;
+    return { due: c, instant, config };
   }
-  if (!quarter || !instant) return report;
-  if (at.getTime() - instant.getTime() > (deps.maxLateHours ?? 7 * 24) * 3_600_000) return report;
-  const plan = await db.plan.findUnique({ where: { id: planId }, select: { startYear: true, endYear: true } });
-  const lastMonth = periodKey(asOfMonth(quarterWindow(quarter)));
-  if (!plan || lastMonth < plan.startYear * 100 + 1 || lastMonth > plan.endYear * 100 + 12) return report;
+  return null;
+}
+
+export async function runBriefingTick(deps: BriefingTickDeps, at: Date, empty: EmptyCache = new Map()): Promise<BriefingTickReport> {
+  const report: BriefingTickReport = { at: at.toISOString(), quarter: null, postedAt: null, results: [] };
+  // The latest quarter whose instant has passed: the last one or the one before.
+  const found = await dueAt(
+    deps,
+    at,
+    (current) => [addQuarters(quarterOf(current), -1), addQuarters(quarterOf(current), -2)],
+    (q: Quarter) => asOfMonth(quarterWindow(q)),
+  );
+  if (!found) return report;
+  const { due: quarter, instant, config } = found;
   const label = formatQuarter(quarter);
   report.quarter = label;
   report.postedAt = instant.toISOString();
@@ -178,27 +187,14 @@ export interface DigestTickReport {
 export async function runDigestTick(deps: BriefingTickDeps, at: Date, empty: EmptyCache = new Map()): Promise<DigestTickReport> {
   const { db, planId, timeZone } = deps;
   const report: DigestTickReport = { at: at.toISOString(), period: null, postedAt: null, outcome: null };
-  const { config } = await loadSchedule(db, planId);
-  const calendar = createWorkingCalendar({ overrides: await calendarOverrides(db) });
-  if (!isSendingAllowed(at, config, calendar, timeZone)) return report;
-
-  const { date } = wallClock(at, timeZone);
-  const current: Period = { year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)) };
-  let period: Period | null = null;
-  let instant: Date | null = null;
-  for (const p of [addMonths(current, -1), addMonths(current, -2), addMonths(current, -3)]) {
-    const t = digestInstant(p, config, calendar, timeZone, deps.afterDueWorkdays ?? 1);
-    if (t.getTime() <= at.getTime()) {
-      period = p;
-      instant = t;
-      break;
-    }
-  }
-  if (!period || !instant) return report;
-  if (at.getTime() - instant.getTime() > (deps.maxLateHours ?? 7 * 24) * 3_600_000) return report;
-  const plan = await db.plan.findUnique({ where: { id: planId }, select: { startYear: true, endYear: true } });
-  const key = periodKey(period);
-  if (!plan || key < plan.startYear * 100 + 1 || key > plan.endYear * 100 + 12) return report;
+  const found = await dueAt(
+    deps,
+    at,
+    (current) => [addMonths(current, -1), addMonths(current, -2), addMonths(current, -3)],
+    (p: Period) => p,
+  );
+  if (!found) return report;
+  const { due: period, instant, config } = found;
   const label = formatPeriod(period);
   report.period = label;
   report.postedAt = instant.toISOString();

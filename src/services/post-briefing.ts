@@ -1,7 +1,7 @@
 import { asOfMonth } from "../domain/ranking/periods.js";
 import type { RankingKind } from "../domain/ranking/score.js";
 import { periodKey } from "../domain/report/types.js";
-import { assessmentTitle } from "../i18n/ranking-words.js";
+import { publicationWord } from "../i18n/ranking-words.js";
 import type { Logger } from "../logging/logger.js";
 import type { Db } from "../persistence/database.js";
 import { deliveryKey, markOutcome, type DeliveryKey } from "../persistence/delivery-repository.js";
@@ -105,24 +105,14 @@ export function briefingKeys(planId: number, spec: WindowSpec, kind: RankingKind
 export function toPosterBriefing(b: PreparedBriefing): Briefing {
   const label = b.ranking.window.label;
   const kindName = b.ranking.kind === "department" ? "牵头部门" : "县市区";
-  // A year window is the annual assessment (年度考核), not a quarterly 通报: its files say so.
-  const what = b.ranking.window.scope === "year" ? "年度考核" : "通报";
+  // "2022-县市区年度考核.xlsx", "2022Q1-县市区通报.xlsx".
+  const what = `${b.ranking.window.scope === "year" ? "年度" : ""}${publicationWord(b.ranking.window)}`;
   return {
     title: b.title,
     markdownLines: b.lines,
     chart: { png: b.chart.png, fileName: `${label}-${kindName}排名.png` },
     workbook: { xlsx: b.workbook, fileName: `${label}-${kindName}${what}.xlsx` },
   };
-}
-
-/**
- * The briefing of a window, titled for what it is: a year window is the annual assessment
- * ("2026年度 县(市、区)考核"), the rest keep prepareBriefing's title ("… 通报").
- */
-export async function prepareWindowBriefing(db: Db, planId: number, spec: WindowSpec, kind: RankingKind, opts: BriefingOptions = {}): Promise<PreparedBriefing> {
-  const b = await prepareBriefing(db, planId, spec, kind, opts);
-  const w = b.ranking.window;
-  return w.scope === "year" ? { ...b, title: assessmentTitle(w.months[0]!.year, kind, opts.lang ?? "zh") } : b;
 }
 
 export type Claim = "mine" | "already_sent" | "previously_failed" | "in_progress";
@@ -202,7 +192,7 @@ export async function postBriefing(deps: PostBriefingDeps, spec: WindowSpec, kin
   const { db, planId } = deps;
   const now = deps.now ?? (() => new Date());
   const { dryRun, retry, ...briefingOpts } = opts;
-  const b = await prepareWindowBriefing(db, planId, spec, kind, { ...briefingOpts, persist: !dryRun, now });
+  const b = await prepareBriefing(db, planId, spec, kind, { ...briefingOpts, persist: !dryRun, now });
   const window = b.ranking.window.label;
   const base = { window, kind, snapshotId: b.snapshot?.id ?? null, briefing: b };
   if (b.alreadyPublished) {

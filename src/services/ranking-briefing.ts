@@ -2,7 +2,7 @@ import { briefingSummary, snapshotChanges, worstLight, type BriefingSummary, typ
 import type { Ranking, RankingKind } from "../domain/ranking/score.js";
 import { formatPeriod, periodKey } from "../domain/report/types.js";
 import type { Lang } from "../i18n/lang.js";
-import { briefingLines, unrankedText, windowLabel } from "../i18n/ranking-words.js";
+import { briefingLines, briefingTitle, kindLabel, publicationWord, unrankedText, windowLabel } from "../i18n/ranking-words.js";
 import type { Db } from "../persistence/database.js";
 import { getSnapshot, previousPublished, publishSnapshot, rawValues, saveDraftSnapshot, type Snapshot } from "../persistence/ranking-repository.js";
 import { renderRankingChart } from "../reports/chart.js";
@@ -76,7 +76,7 @@ export async function prepareBriefing(db: Db, planId: number, spec: WindowSpec, 
     corrections = { since: windowLabel(previous.ranking.window, lang), changes: snapshotChanges(previous.ranking, recomputed.ranking) };
   }
   const summary = briefingSummary(ranking, previous?.ranking, opts.topN);
-  const heading = `${windowLabel(ranking.window, lang)} ${lang === "zh" ? `${kindLabelZh(kind)}通报` : `briefing: ${kind === "department" ? "lead departments" : "counties"}`}`;
+  const heading = briefingTitle(ranking.window, kind, lang);
   const plan = await db.plan.findUniqueOrThrow({ where: { id: planId }, select: { title: true } });
   const data = await briefingData(db, planId, ranking, plan.title, alreadyPublished ? existing!.computedAt : undefined);
   const chart = await renderRankingChart(data, opts.fontFiles ? { fontFiles: opts.fontFiles } : {});
@@ -92,10 +92,6 @@ export async function prepareBriefing(db: Db, planId: number, spec: WindowSpec, 
     chart: { png: chart.png, missingChars: chart.missingChars },
     workbook: await buildWorkbook(data),
   };
-}
-
-function kindLabelZh(kind: RankingKind): string {
-  return kind === "department" ? "牵头部门" : "县(市、区)";
 }
 
 /** Marks the briefing published after it was posted; false when someone already did (post nothing more). */
@@ -133,8 +129,7 @@ export async function briefingData(db: Db, planId: number, ranking: Ranking, pla
   const raw = await rawValues(db, planId, units.map((u) => u.unitId), { from: Math.min(...keys), to: Math.max(...keys) }, frozenAt);
   const periodLabel = windowLabel(ranking.window, "zh");
   return {
-    // A year is the annual assessment (年度考核), a quarter the briefing (通报).
-    title: `${planTitle} ${periodLabel}${kindLabelZh(ranking.kind)}${ranking.window.scope === "year" ? "考核" : "通报"}`,
+    title: `${planTitle} ${periodLabel}${kindLabel(ranking.kind, "zh")}${publicationWord(ranking.window)}`,
     periodLabel,
     kind: ranking.kind,
     rows,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReportForm } from "../../handlers/types.js";
 import { indicatorField } from "../../src/adapters/dingtalk/report-card.js";
 import { startFakeDingTalk, type DingTalkCall, type FakeDingTalk, type RobotMessage } from "../fakes/fake-dingtalk.js";
-import { startAppFixture, type AppFixture } from "../helpers/app-fixture.js";
+import { currentValues, startAppFixture, tally, type AppFixture } from "../helpers/app-fixture.js";
 import { PROVIDERS } from "../helpers/databases.js";
 
 const UNIT = "市经信局";
@@ -37,21 +37,6 @@ async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
 }
 
 const sessionOf = (m: RobotMessage): string => new URL(m.sessionWebhook).searchParams.get("session") ?? "";
-
-async function tally(f: AppFixture) {
-  const [reports, revisions, values, audited] = await Promise.all([
-    f.db.report.count(),
-    f.db.reportRevision.count(),
-    f.db.indicatorValue.count(),
-    f.db.auditLog.count({ where: { result: "ok" } }),
-  ]);
-  return { reports, revisions, values, audited };
-}
-
-async function currentValues(f: AppFixture, period: number): Promise<Record<string, number>> {
-  const rows = await f.db.indicatorValue.findMany({ where: { current: true, period, report: { unit: { name: UNIT } } }, include: { indicator: true } });
-  return Object.fromEntries(rows.map((v) => [v.indicator.code, v.value]));
-}
 
 describe.each(PROVIDERS)("DingTalk over Stream, end to end on %s", (provider) => {
   let fake: FakeDingTalk;
@@ -93,7 +78,7 @@ describe.each(PROVIDERS)("DingTalk over Stream, end to end on %s", (provider) =>
     expect(reply.markdown.text).toMatch(new RegExp(`^#### ✅ 已收到 ${UNIT} 2026年10月 的上报`));
     expect(reply.markdown.text).toContain("新增工业机器人");
 
-    expect(await currentValues(f, 202610)).toEqual({ "T18-2": 260 });
+    expect(await currentValues(f, UNIT, 202610)).toEqual({ "T18-2": 260 });
     const rev = await f.db.reportRevision.findFirstOrThrow({ include: { identity: true } });
     expect(rev).toMatchObject({ revision: 1, platform: "dingtalk", progress: "完成技改项目备案", identity: { userId: STAFF, tenant: "dingfakecorp" } });
     const audit = await f.db.auditLog.findFirstOrThrow({ where: { action: "report.submit", result: "ok" } });
@@ -110,7 +95,7 @@ describe.each(PROVIDERS)("DingTalk over Stream, end to end on %s", (provider) =>
     expect(reply.at).toEqual({ atUserIds: [STAFF] });
     expect(reply.markdown.text).toMatch(new RegExp(`^@${STAFF}\\n\\n#### ✅ 已更新 ${UNIT} 2026年10月 的上报`));
 
-    expect(await currentValues(f, 202610)).toEqual({ "T18-2": 260, "T18-3": 21000 });
+    expect(await currentValues(f, UNIT, 202610)).toEqual({ "T18-2": 260, "T18-3": 21000 });
     const rev = await f.db.reportRevision.findFirstOrThrow({ where: { revision: 2 } });
     expect(rev.platform).toBe("dingtalk");
     expect(rev.rawInput).toBe("上报 在役机器人总量 2.1万台");
@@ -193,7 +178,7 @@ describe.each(PROVIDERS)("DingTalk over Stream, end to end on %s", (provider) =>
       expect(map, map["status_text"]).toMatchObject({ status: "ok", form_status: "disabled", form_btn_text: "已提交" });
       expect(map["status_text"]).toContain(`已修改 ${UNIT} 2026年10月 的数据(第 3 版)`);
 
-      expect(await currentValues(f, 202610)).toEqual({ "T18-1": 40, "T18-2": 260, "T18-3": 21000 });
+      expect(await currentValues(f, UNIT, 202610)).toEqual({ "T18-1": 40, "T18-2": 260, "T18-3": 21000 });
       const rev = await f.db.reportRevision.findFirstOrThrow({ where: { report: { period: 202610 } }, orderBy: { revision: "desc" } });
       expect(rev).toMatchObject({ revision: 3, platform: "dingtalk", progress: "两个项目开工", reason: "补报技改项目" });
       expect(rev.rawInput).toMatch(/^\[form\]/);

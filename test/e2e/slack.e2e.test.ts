@@ -15,7 +15,7 @@ import {
   type PostToBoltOptions,
   type RecordedResponse,
 } from "../fakes/fake-slack.js";
-import { startAppFixture, type AppFixture } from "../helpers/app-fixture.js";
+import { currentValues, startAppFixture, tally, type AppFixture } from "../helpers/app-fixture.js";
 import { PROVIDERS } from "../helpers/databases.js";
 
 const SECRET = "e2e-0f3c8a1b2d4e6f708192a3b4c5d6e7f8";
@@ -42,22 +42,6 @@ async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 5000): 
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await sleep(20);
   }
-}
-
-/** What the database holds, in a few numbers that must not move when nothing is stored. */
-async function tally(f: AppFixture) {
-  const [reports, revisions, values, audited] = await Promise.all([
-    f.db.report.count(),
-    f.db.reportRevision.count(),
-    f.db.indicatorValue.count(),
-    f.db.auditLog.count({ where: { result: "ok" } }),
-  ]);
-  return { reports, revisions, values, audited };
-}
-
-async function currentValues(f: AppFixture, period: number): Promise<Record<string, number>> {
-  const rows = await f.db.indicatorValue.findMany({ where: { current: true, period, report: { unit: { name: UNIT } } }, include: { indicator: true } });
-  return Object.fromEntries(rows.map((v) => [v.indicator.code, v.value]));
 }
 
 describe.each(PROVIDERS)("Slack over HTTP, end to end on %s", (provider) => {
@@ -97,7 +81,7 @@ describe.each(PROVIDERS)("Slack over HTTP, end to end on %s", (provider) => {
     expect(shown(reply)).toContain(`已收到 ${UNIT} 2026年10月 的上报`);
     expect(shown(reply)).toContain("新增工业机器人");
 
-    expect(await currentValues(f, 202610)).toEqual({ "T18-2": 260, "T18-3": 21000 });
+    expect(await currentValues(f, UNIT, 202610)).toEqual({ "T18-2": 260, "T18-3": 21000 });
     const report = await f.db.report.findFirstOrThrow({ where: { period: 202610 }, include: { unit: true, revisions: true } });
     expect(report).toMatchObject({ revision: 1, unit: { name: UNIT } });
     expect(report.revisions).toHaveLength(1);
@@ -155,7 +139,7 @@ describe.each(PROVIDERS)("Slack over HTTP, end to end on %s", (provider) => {
     expect(answer.errors["ind:T18-2"]).toContain("台");
     await sleep(100);
     expect(await tally(f)).toEqual(before);
-    expect(await currentValues(f, 202610)).toEqual({ "T18-2": 260, "T18-3": 21000 });
+    expect(await currentValues(f, UNIT, 202610)).toEqual({ "T18-2": 260, "T18-3": 21000 });
     expect(fake.calls.some((c) => c.method === "chat.postMessage" && c.args["channel"] === "U_JXJ")).toBe(false);
   });
 
@@ -173,7 +157,7 @@ describe.each(PROVIDERS)("Slack over HTTP, end to end on %s", (provider) => {
     const dm = await fake.waitForCall("chat.postMessage", (c) => c.args["channel"] === "U_JXJ");
     expect(dm.args["text"]).toContain(`已更新 ${UNIT} 2026年10月 的上报`);
 
-    expect(await currentValues(f, 202610)).toEqual({ "T18-1": 40, "T18-2": 260, "T18-3": 21000 });
+    expect(await currentValues(f, UNIT, 202610)).toEqual({ "T18-1": 40, "T18-2": 260, "T18-3": 21000 });
     const revs = await f.db.reportRevision.findMany({ where: { report: { period: 202610 } }, orderBy: { revision: "asc" } });
     expect(revs.map((r) => r.revision)).toEqual([1, 2]);
     expect(revs[1]).toMatchObject({ platform: "slack", progress: "两个项目开工", problems: "用地紧张" });
@@ -303,7 +287,7 @@ describe.each(PROVIDERS)("Slack in Socket Mode, end to end on %s", (provider) =>
     expect(ack.ms).toBeLessThan(3000);
     const reply = await fake.waitForResponse((r) => r.id === "sock1", 5000);
     expect(shown(reply)).toContain(`已收到 ${UNIT} 2026年10月 的上报`);
-    expect(await currentValues(f, 202610)).toEqual({ "T18-2": 260 });
+    expect(await currentValues(f, UNIT, 202610)).toEqual({ "T18-2": 260 });
     expect(await f.db.reportRevision.count()).toBe(1);
     expect(await f.db.auditLog.findFirst({ where: { action: "report.submit", result: "ok" } })).toMatchObject({ actor: "slack:T1:U_JXJ", platform: "slack" });
     // Pushed again (Slack's redelivery of an un-acked envelope repeats the payload): still one revision.

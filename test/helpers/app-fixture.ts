@@ -80,3 +80,20 @@ export async function startAppFixture(provider: Provider, opts: AppFixtureOption
     },
   };
 }
+
+/** What the database holds, in a few numbers that must not move when nothing is stored. */
+export async function tally(f: AppFixture) {
+  const [reports, revisions, values, audited] = await Promise.all([
+    f.db.report.count(),
+    f.db.reportRevision.count(),
+    f.db.indicatorValue.count(),
+    f.db.auditLog.count({ where: { result: "ok" } }),
+  ]);
+  return { reports, revisions, values, audited };
+}
+
+/** A unit's current values of a period, by indicator code. */
+export async function currentValues(f: AppFixture, unitName: string, period: number): Promise<Record<string, number>> {
+  const rows = await f.db.indicatorValue.findMany({ where: { current: true, period, report: { unit: { name: unitName } } }, include: { indicator: true } });
+  return Object.fromEntries(rows.map((v) => [v.indicator.code, v.value]));
+}

@@ -5,24 +5,18 @@
  */
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Config } from "../../src/config/load-config.js";
 import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.js";
 import { DEFAULT_SCHEDULE } from "../../src/domain/schedule/schedule-config.js";
-import type { Database } from "../../src/persistence/database.js";
 import { deliveriesFor } from "../../src/persistence/delivery-repository.js";
-import { saveSchedule } from "../../src/persistence/schedule-repository.js";
-import { buildBriefingPosters, type BriefingPosters } from "../../src/reminders/build-briefing-posters.js";
+import { type BriefingPosters } from "../../src/reminders/build-briefing-posters.js";
 import { briefingInstant, runBriefingTick } from "../../src/scheduler/briefing-scheduler.js";
 import { postBriefing } from "../../src/services/post-briefing.js";
-import { installFakeDingTalkMedia, parseMultipart, type FakeDingTalkMedia } from "../fakes/fake-dingtalk-media.js";
-import { startFakeDingTalk, type FakeDingTalk } from "../fakes/fake-dingtalk.js";
-import { startFakeSlack, type FakeSlack } from "../fakes/fake-slack.js";
-import { createTestDatabase, PROVIDERS, type TestDatabase } from "../helpers/databases.js";
-import { seedRankingWorld, type RankingWorld } from "../helpers/ranking-world.js";
+import { parseMultipart, type FakeDingTalkMedia } from "../fakes/fake-dingtalk-media.js";
+import { type FakeDingTalk } from "../fakes/fake-dingtalk.js";
+import { type FakeSlack } from "../fakes/fake-slack.js";
+import { PROVIDERS } from "../helpers/databases.js";
+import { GROUP, startGroupPostRig, TF_DING, TF_SLACK, type GroupPostRig } from "../helpers/group-posts.js";
 
-const TF_SLACK = "CTASKFORCE";
-const TF_DING = "cidTaskForce==";
-const GROUP = "POST /v1.0/robot/groupMessages/send";
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const TZ = "Asia/Shanghai";
 
@@ -37,19 +31,9 @@ describe.each(PROVIDERS)("briefing post on %s", (provider) => {
   let ding: FakeDingTalk;
   let media: FakeDingTalkMedia;
   let posters: BriefingPosters;
-  const dbs: TestDatabase[] = [];
-  const open: Database[] = [];
-
-  /** A fresh world with both task-force groups set. */
-  async function world(): Promise<{ db: Database; world: RankingWorld }> {
-    const tdb = await createTestDatabase(provider);
-    dbs.push(tdb);
-    const db = await tdb.open();
-    open.push(db);
-    const w = await seedRankingWorld(db);
-    await saveSchedule(db.prisma, w.planId, { ...DEFAULT_SCHEDULE, taskforce: { slack: TF_SLACK, dingtalk: TF_DING } }, "test");
-    return { db, world: w };
-  }
+  let rig: GroupPostRig;
+  const world = () => rig.world();
+  const mark = () => rig.mark();
 
   /** What both platforms received since the marks. */
   function received(mark: { slack: number; ding: number; uploads: number; media: number }) {
@@ -63,25 +47,12 @@ describe.each(PROVIDERS)("briefing post on %s", (provider) => {
       dingUploads: media.uploads.slice(mark.media),
     };
   }
-  const mark = () => ({ slack: slack.calls.length, ding: ding.calls.length, uploads: slack.uploads.length, media: media.uploads.length });
 
   beforeAll(async () => {
-    slack = await startFakeSlack();
-    ding = await startFakeDingTalk({ qpsLimit: 20 });
-    media = installFakeDingTalkMedia(ding);
-    const config: Pick<Config, "slack" | "dingtalk" | "lang"> = {
-      lang: "zh",
-      slack: { mode: "http", botToken: "xoxb-test", signingSecret: "s", apiUrl: slack.apiUrl },
-      dingtalk: { clientId: ding.clientId, clientSecret: ding.clientSecret, robotCode: ding.robotCode, apiUrl: ding.url },
-    };
-    posters = buildBriefingPosters(config);
+    rig = await startGroupPostRig(provider);
+    ({ slack, ding, media, posters } = rig);
   });
-  afterAll(async () => {
-    for (const db of open) await db.close();
-    for (const tdb of dbs) await tdb.drop();
-    await slack?.close();
-    await ding?.close();
-  });
+  afterAll(() => rig?.close());
 
   it("GIVEN both platforms THEN text, PNG and xlsx reach both groups; posting again posts nothing and keeps one snapshot", async () => {
     const { db, world: w } = await world();

@@ -4,25 +4,19 @@
  * on the hand-made ranking world (reports for January–March 2022).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Config } from "../../src/config/load-config.js";
 import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.js";
 import { DEFAULT_SCHEDULE } from "../../src/domain/schedule/schedule-config.js";
-import type { Database } from "../../src/persistence/database.js";
 import { deliveriesFor, markUncertain } from "../../src/persistence/delivery-repository.js";
-import { saveSchedule } from "../../src/persistence/schedule-repository.js";
-import { buildBriefingPosters, type BriefingPosters } from "../../src/reminders/build-briefing-posters.js";
+import { type BriefingPosters } from "../../src/reminders/build-briefing-posters.js";
 import { digestInstant, runDigestTick } from "../../src/scheduler/briefing-scheduler.js";
 import { claimGroupPost } from "../../src/services/post-briefing.js";
 import { digestKeys, postDigest } from "../../src/services/post-digest.js";
-import { installFakeDingTalkMedia, type FakeDingTalkMedia } from "../fakes/fake-dingtalk-media.js";
-import { startFakeDingTalk, type FakeDingTalk } from "../fakes/fake-dingtalk.js";
-import { startFakeSlack, type FakeSlack } from "../fakes/fake-slack.js";
-import { createTestDatabase, PROVIDERS, type TestDatabase } from "../helpers/databases.js";
-import { seedRankingWorld, type RankingWorld } from "../helpers/ranking-world.js";
+import { type FakeDingTalkMedia } from "../fakes/fake-dingtalk-media.js";
+import { type FakeDingTalk } from "../fakes/fake-dingtalk.js";
+import { type FakeSlack } from "../fakes/fake-slack.js";
+import { PROVIDERS } from "../helpers/databases.js";
+import { GROUP, startGroupPostRig, TF_DING, TF_SLACK, type GroupPostRig } from "../helpers/group-posts.js";
 
-const TF_SLACK = "CTASKFORCE";
-const TF_DING = "cidTaskForce==";
-const GROUP = "POST /v1.0/robot/groupMessages/send";
 const TZ = "Asia/Shanghai";
 
 describe.each(PROVIDERS)("digest post on %s", (provider) => {
@@ -30,20 +24,10 @@ describe.each(PROVIDERS)("digest post on %s", (provider) => {
   let ding: FakeDingTalk;
   let media: FakeDingTalkMedia;
   let posters: BriefingPosters;
-  const dbs: TestDatabase[] = [];
-  const open: Database[] = [];
+  let rig: GroupPostRig;
+  const world = () => rig.world();
+  const mark = () => rig.mark();
 
-  async function world(): Promise<{ db: Database; world: RankingWorld }> {
-    const tdb = await createTestDatabase(provider);
-    dbs.push(tdb);
-    const db = await tdb.open();
-    open.push(db);
-    const w = await seedRankingWorld(db);
-    await saveSchedule(db.prisma, w.planId, { ...DEFAULT_SCHEDULE, taskforce: { slack: TF_SLACK, dingtalk: TF_DING } }, "test");
-    return { db, world: w };
-  }
-
-  const mark = () => ({ slack: slack.calls.length, ding: ding.calls.length, uploads: slack.uploads.length, media: media.uploads.length });
   function received(m: ReturnType<typeof mark>) {
     const calls = slack.calls.slice(m.slack);
     return {
@@ -56,22 +40,10 @@ describe.each(PROVIDERS)("digest post on %s", (provider) => {
   }
 
   beforeAll(async () => {
-    slack = await startFakeSlack();
-    ding = await startFakeDingTalk({ qpsLimit: 20 });
-    media = installFakeDingTalkMedia(ding);
-    const config: Pick<Config, "slack" | "dingtalk" | "lang"> = {
-      lang: "zh",
-      slack: { mode: "http", botToken: "xoxb-test", signingSecret: "s", apiUrl: slack.apiUrl },
-      dingtalk: { clientId: ding.clientId, clientSecret: ding.clientSecret, robotCode: ding.robotCode, apiUrl: ding.url },
-    };
-    posters = buildBriefingPosters(config);
+    rig = await startGroupPostRig(provider);
+    ({ slack, ding, media, posters } = rig);
   });
-  afterAll(async () => {
-    for (const db of open) await db.close();
-    for (const tdb of dbs) await tdb.drop();
-    await slack?.close();
-    await ding?.close();
-  });
+  afterAll(() => rig?.close());
 
   it("GIVEN both platforms THEN one text message per group, no files; posting again posts nothing", async () => {
     const { db, world: w } = await world();

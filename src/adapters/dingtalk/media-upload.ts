@@ -22,7 +22,7 @@
  *    90019 (per app), 40014 (bad token) and -1 (busy) are from third-party material.
  */
 import { z } from "zod";
-import { DEFAULT_API_URL, DingTalkApiError, type DingTalkOpenApi } from "./openapi.js";
+import { DEFAULT_API_URL, DingTalkApiError, parseJson, type DingTalkOpenApi } from "./openapi.js";
 
 export const DEFAULT_LEGACY_API_URL = "https://oapi.dingtalk.com";
 const UPLOAD_PATH = "/media/upload";
@@ -190,13 +190,4 @@ function checkMedia(file: MediaFile): void {
 export function fileExtension(fileName: string): string {
   const dot = fileName.lastIndexOf(".");
   return dot < 0 ? "" : fileName.slice(dot + 1).toLowerCase();
-}
-
-function parseJson(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }

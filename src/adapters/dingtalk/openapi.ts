@@ -331,7 +331,8 @@ export class DingTalkOpenApi {
   }
 }
 
-function parseJson(text: string): unknown {
+/** A DingTalk answer body: its JSON, the text itself when it is not JSON (an HTML error page), undefined when empty. */
+export function parseJson(text: string): unknown {
   if (text === "") return undefined;
   try {
     return JSON.parse(text) as unknown;

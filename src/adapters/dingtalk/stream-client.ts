@@ -29,6 +29,7 @@
 import { DWClient, type DWClientDownStream } from "dingtalk-stream";
 import { WebSocket } from "ws";
 import { z } from "zod";
+import { parseJson } from "./openapi.js";
 
 export const DEFAULT_STREAM_API_URL = "https://api.dingtalk.com";
 const LEGACY_OAPI_URL = "https://oapi.dingtalk.com";
@@ -310,13 +311,5 @@ export class DingTalkStreamClient extends DWClient {
         },
       );
     }, delay);
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
   }
 }

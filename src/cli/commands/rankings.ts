@@ -6,8 +6,8 @@ import { w } from "../../i18n/lang.js";
 import type { RankingKind } from "../../domain/ranking/score.js";
 import { findPlan } from "../../persistence/plan-repository.js";
 import { buildBriefingPosters } from "../../reminders/build-briefing-posters.js";
-import { postBriefing, prepareWindowBriefing } from "../../services/post-briefing.js";
-import { computeWindow, explainRanking, parseWindow } from "../../services/rankings.js";
+import { postBriefing } from "../../services/post-briefing.js";
+import { computeWindow, explainRanking, parseWindow, prepareBriefing } from "../../services/rankings.js";
 import { CliError, UsageError, type Command, type CommandContext } from "../command.js";
 
 /**
@@ -170,7 +170,7 @@ export const exportCommand: Command = {
     const plan = await planOf(ctx);
     const { prisma } = await ctx.db();
     // Same source as the briefing: the frozen snapshot once published, else today's data.
-    const b = await prepareWindowBriefing(prisma, plan.id, window, kind, { tz: ctx.config().tz, lang: ctx.lang, persist: false });
+    const b = await prepareBriefing(prisma, plan.id, window, kind, { tz: ctx.config().tz, lang: ctx.lang, persist: false });
     const path = resolve(ctx.cwd, out);
     await writeFile(path, b.workbook);
     ctx.print({ file: path, bytes: b.workbook.length, window: b.ranking.window.label, kind, frozen: b.alreadyPublished }, () => [

@@ -9,21 +9,13 @@
  *
  * The caller leaves retired indicators out.
  */
-import type { IndicatorKind } from "../plan/types.js";
 import type { Period } from "../report/types.js";
 import type { RankingUnit, ScoringIndicator } from "./types.js";
 
-export interface PlanIndicatorRow {
-  id: number;
-  code: string;
-  name: string;
-  unit: string;
-  kind: IndicatorKind;
-  comparator: "gte" | "lte";
+/** A plan indicator as stored: what a ScoringIndicator takes from it, before a unit's target is chosen. */
+export interface PlanIndicatorRow extends Pick<ScoringIndicator, "id" | "code" | "name" | "unit" | "kind" | "comparator" | "weight" | "headline"> {
   /** City-wide target. */
   target: number;
-  weight: number;
-  headline: boolean;
   /** ISO date ("2023-12-31") or null. */
   deadline: string | null;
   /** Lead unit(s) of the indicator's work item (WorkItemUnit role "lead"); empty for 攻坚目标 without a work item. */
