@@ -1,6 +1,6 @@
 import type { IndicatorRef, Period } from "../src/domain/report/types.js";
 import type { UnitExplanation } from "../src/domain/ranking/explain.js";
-import type { Lang, PlatformName } from "./types.js";
+import type { Lang, PlatformName, Reply } from "./types.js";
 
 /**
  * What the handlers need from storage, as an interface: the handlers stay free of
@@ -44,6 +44,8 @@ export interface SubmitRequest {
   values: { indicatorId: number; value: number; raw: string }[];
   /** Written in the same transaction as the revision: the record and its audit entry stand or fall together. */
   audit: AuditRecord;
+  /** The chat delivery that carried it (the bot sets this, for exactly-once: see Store.submit). */
+  delivery?: { key: string; receivedAt: Date };
 }
 
 export interface AuditRecord {
@@ -94,8 +96,14 @@ export interface Store {
   latestValues(unitId: number, indicatorIds: number[], atOrBefore: number): Promise<Map<number, StoredValue>>;
   periodStatus(period: number): Promise<"open" | "closed">;
   currentReport(unitId: number, period: number): Promise<CurrentReport | null>;
-  /** Throws NothingToCorrectError when correcting a report that does not exist. */
-  submit(req: SubmitRequest): Promise<SubmitOutcome>;
+  /**
+   * Stores a revision. Throws NothingToCorrectError when correcting a report that does not
+   * exist. With `answer` and `req.delivery`, the answer is recorded for the delivery in the
+   * same transaction, so a retried delivery gets it back and stores nothing; if the delivery
+   * was recorded already (another replica got there first), nothing is stored and it throws
+   * DuplicateDeliveryError.
+   */
+  submit(req: SubmitRequest, answer?: (outcome: SubmitOutcome) => Reply): Promise<SubmitOutcome>;
   resolveUnit(name: string): Promise<UnitRow | null>;
   suggestUnits(name: string): Promise<string[]>;
   bind(who: { platform: PlatformName; tenant: string; userId: string }, unitId: number, role: "liaison" | "taskforce" | "admin", by: string): Promise<{ created: boolean }>;

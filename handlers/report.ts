@@ -45,6 +45,11 @@ export async function handleReport(cmd: ReportCommand | CorrectCommand, ctx: Han
     return problemsReply(problems, lang, owed, period, cmd.type);
   }
 
+  // With a delivery to record (bot.ts), the store records this answer in the report's own
+  // transaction; built once, here or there.
+  let answered: Reply | undefined;
+  const answer = (o: { revision: number; values: Map<number, { value: number; raw: string; changedFrom?: number }> }) =>
+    (answered = acceptedReply(cmd, ctx, o.revision, o.values, period));
   let outcome;
   try {
     outcome = await store.submit({
@@ -58,7 +63,7 @@ export async function handleReport(cmd: ReportCommand | CorrectCommand, ctx: Han
       narrative: cmd.narrative,
       values: cmd.values.map((v) => ({ indicatorId: v.indicatorId, value: v.value, raw: v.raw })),
       audit: auditRecord(ctx, cmd, rawInput, "ok", { values: cmd.values.length }),
-    });
+    }, answer);
   } catch (e) {
     if ((e as Error).name === "NothingToCorrectError") {
       return {
@@ -69,7 +74,7 @@ export async function handleReport(cmd: ReportCommand | CorrectCommand, ctx: Han
     }
     throw e;
   }
-  return acceptedReply(cmd, ctx, outcome.revision, outcome.values, period);
+  return answered ?? answer(outcome);
 }
 
 async function audit(ctx: HandlerContext, cmd: ReportCommand | CorrectCommand, rawInput: string, result: "ok" | "rejected", details: Record<string, unknown>) {

@@ -79,8 +79,9 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
     store: createStore(database.prisma, plan.id),
     clock: clock ?? systemClock(config.tz),
     logger: log,
-    // SQLite: one report at a time (synchronous driver, one writer); PostgreSQL overlaps I/O.
-    maxConcurrent: database.provider === "sqlite" ? 1 : 8,
+    // PostgreSQL overlaps I/O; on SQLite the reports in flight together commit together
+    // (unit-of-work.ts), while the bound keeps each burst short enough to ack between.
+    maxConcurrent: 8,
   });
 
   const startedAt = Date.now();

@@ -6,7 +6,8 @@
  * Talks to the bench runner over IPC: "ready" with the port and the request
  * texts to send, then "stats" on demand.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import bolt from "@slack/bolt";
@@ -75,16 +76,31 @@ async function duban() {
 const ready = mode === "duban" ? await duban() : await bare(mode === "answer");
 send({ type: "ready", ...ready });
 // CPU time is counted from "mark" (after warm-up) to "stats": what the measured requests cost.
+// With BENCH_PROF, the same window is profiled (start-up and warm-up left out) into
+// /tmp/benchprof/<mode>-<connections>.cpuprofile.
 let cpuFrom = process.cpuUsage();
+const profiler = process.env.BENCH_PROF ? new Session() : undefined;
+profiler?.connect();
 process.on("message", (m: { type: string }) => {
   if (m.type === "mark") {
     cpuFrom = process.cpuUsage();
-    send({ type: "marked" });
+    void (async () => {
+      if (profiler) {
+        await profiler.post("Profiler.enable");
+        await profiler.post("Profiler.start");
+      }
+      send({ type: "marked" });
+    })();
   }
   if (m.type === "stats") {
     const cpu = process.cpuUsage(cpuFrom);
-    send({ type: "stats", rssMb: process.memoryUsage().rss / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000 });
+    void (async () => {
+      if (profiler) {
+        const { profile } = await profiler.post("Profiler.stop");
+        mkdirSync("/tmp/benchprof", { recursive: true });
+        writeFileSync(`/tmp/benchprof/${mode}-${connections}.cpuprofile`, JSON.stringify(profile));
+      }
+      send({ type: "stats", rssMb: process.memoryUsage().rss / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000 });
+    })();
   }
 });
-// With BENCH_PROF, exit normally on SIGINT so --cpu-prof writes its profile.
-process.on("SIGINT", () => process.exit(0));

@@ -1,6 +1,7 @@
 import type { AuditRecord } from "../../handlers/ports.js";
 import type { Db } from "./database.js";
-import { prismaRunner, sqlOf, type SqlRunner } from "./sql.js";
+import { prismaRunner, sqlOf } from "./sql.js";
+import { driveAsync, execute, type Work } from "./unit-of-work.js";
 
 /** One audit record: the shape the handlers' Store port defines, written here. */
 export type AuditEntry = AuditRecord;
@@ -14,12 +15,12 @@ type Tx = Pick<Db, "$queryRaw" | "$executeRaw">;
  * Prisma transaction client, through it, so the row stays in that transaction.
  */
 export async function writeAudit(db: Tx, e: AuditEntry, at: Date = new Date()): Promise<void> {
-  await insertAudit(sqlOf(db) ?? prismaRunner(db), e, at);
+  await driveAsync(insertAudit(e, at), sqlOf(db) ?? prismaRunner(db));
 }
 
-/** The same row on a plain-SQL runner (inside a `sql.transaction`: the report's). */
-export async function insertAudit(sql: SqlRunner, e: AuditEntry, at: Date = new Date()): Promise<void> {
-  await sql.execute(
+/** The same row as a step of a unit of work (the report's transaction). */
+export function* insertAudit(e: AuditEntry, at: Date = new Date()): Work<void> {
+  yield* execute(
     `INSERT INTO "AuditLog" ("at", "actor", "platform", "action", "subject", "rawInput", "result", "details")
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     [at, e.actor, e.platform, e.action, e.subject, e.rawInput ?? null, e.result, JSON.stringify(e.details ?? {})],

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PlanData } from "../domain/plan/plan-document.js";
+import { noteBindingsChanged } from "./binding-repository.js";
 import type { Db } from "./database.js";
 
 /**
@@ -115,6 +116,14 @@ export interface SaveMeta {
  * deleted, so stored reports stay attached; tasks and work items are replaced.
  */
 export async function savePlan(db: Db, data: PlanData, meta: SaveMeta): Promise<number> {
+  try {
+    return await writePlan(db, data, meta);
+  } finally {
+    noteBindingsChanged(); // unit names may have changed
+  }
+}
+
+function writePlan(db: Db, data: PlanData, meta: SaveMeta): Promise<number> {
   return db.$transaction(
     async (tx) => {
       const plan = await tx.plan.upsert({

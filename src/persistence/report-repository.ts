@@ -2,7 +2,9 @@ import type { SubmitRequest } from "../../handlers/ports.js";
 import { Prisma } from "../generated/sqlite/client.js";
 import { insertAudit, type AuditEntry } from "./audit-repository.js";
 import type { Db } from "./database.js";
-import { driverErrorText, sqlFor, tuples, type SqlRunner, type SqlValue } from "./sql.js";
+import { recordAnswer } from "./inbound-repository.js";
+import { driverErrorText, sqlFor, tuples, type SqlValue } from "./sql.js";
+import { execute, query, type Work } from "./unit-of-work.js";
 
 /**
  * Monthly reports: every submission and correction is a new revision; the
@@ -12,9 +14,15 @@ import { driverErrorText, sqlFor, tuples, type SqlRunner, type SqlValue } from "
 
 /**
  * A submission as the Store port defines it, for one plan. The audit entry is
- * written in the same transaction, with the revision number added to its details.
+ * written in the same transaction, with the revision number added to its details,
+ * and so is the answer to the chat delivery that carried it, when there is one
+ * (inbound-repository.ts: a retried delivery then finds its answer, or nothing stored).
  */
-export type SubmitInput = Omit<SubmitRequest, "audit"> & { planId: number; audit?: AuditEntry };
+export type SubmitInput = Omit<SubmitRequest, "audit"> & {
+  planId: number;
+  audit?: AuditEntry;
+  delivery?: { key: string; receivedAt: Date; answer(result: SubmitResult): unknown };
+};
 
 export interface SubmitResult {
   reportId: number;
@@ -42,7 +50,7 @@ export async function submitRevision(db: Db, input: SubmitInput): Promise<Submit
   const sql = sqlFor(db);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await sql.transaction((tx) => writeRevision(tx, input));
+      return await sql.work(() => writeRevision(input));
     } catch (e) {
       const retryable = e instanceof RevisionConflict || isUniqueViolation(e) || isBusy(e);
       if (!retryable || attempt >= 8) throw e;
@@ -63,18 +71,18 @@ interface ReportRow {
 }
 
 /**
- * The revision path in plain SQL, on the driver adapter when the client came from
- * openDatabase (sql.ts: ~60 µs a statement), else through Prisma's raw queries. The
- * same text runs on SQLite and PostgreSQL (`?` numbered for the latter). Prisma's model
- * API costs ~0.5–1 ms of CPU per statement here; this path is 5–6 statements.
+ * The revision path in plain SQL, a unit of work (unit-of-work.ts) on the driver adapter
+ * when the client came from openDatabase, else through Prisma's raw queries. The same
+ * text runs on SQLite and PostgreSQL (`?` numbered for the latter). Prisma's model API
+ * costs ~0.5–1 ms of CPU per statement here; this path is 6–8 statements.
  * Timestamps are bound as Date (the adapters encode them exactly as Prisma's own
  * writes do) and booleans as the literals TRUE/FALSE (1/0 in SQLite, as Prisma stores them).
  */
-async function writeRevision(tx: SqlRunner, input: SubmitInput): Promise<SubmitResult> {
+function* writeRevision(input: SubmitInput): Work<SubmitResult> {
   const now = new Date();
   // The report, the narrative of its current revision and its current values, in one read
   // (current values carry the report's revision number: see the UPDATE below).
-  const rows = await tx.query<ReportRow>(
+  const rows = yield* query<ReportRow>(
     `SELECT r."id", r."revision", rr."progress", rr."problems", rr."nextSteps", iv."indicatorId", iv."value", iv."raw"
      FROM "Report" r
      LEFT JOIN "ReportRevision" rr ON rr."reportId" = r."id" AND rr."revision" = r."revision"
@@ -91,7 +99,7 @@ async function writeRevision(tx: SqlRunner, input: SubmitInput): Promise<SubmitR
   if (!report) {
     if (input.mode === "correct") throw new NothingToCorrectError();
     // A concurrent first submission makes this a unique violation: retried as a revision.
-    const created = await tx.query<{ id: number }>(
+    const created = yield* query<{ id: number }>(
       `INSERT INTO "Report" ("planId", "unitId", "period", "revision", "firstAt", "updatedAt")
        VALUES (?, ?, ?, 1, ?, ?)
        RETURNING "id"`,
@@ -103,7 +111,7 @@ async function writeRevision(tx: SqlRunner, input: SubmitInput): Promise<SubmitR
     reportId = Number(report.id);
     const was = Number(report.revision);
     revision = was + 1;
-    const count = await tx.execute(`UPDATE "Report" SET "revision" = ?, "updatedAt" = ? WHERE "id" = ? AND "revision" = ?`, [
+    const count = yield* execute(`UPDATE "Report" SET "revision" = ?, "updatedAt" = ? WHERE "id" = ? AND "revision" = ?`, [
       revision,
       now,
       reportId,
@@ -120,7 +128,7 @@ async function writeRevision(tx: SqlRunner, input: SubmitInput): Promise<SubmitR
     problems: input.narrative.problems ?? prevNarrative.problems,
     nextSteps: input.narrative.nextSteps ?? prevNarrative.nextSteps,
   };
-  await tx.execute(
+  yield* execute(
     `INSERT INTO "ReportRevision" ("reportId", "revision", "createdAt", "identityId", "platform", "reason", "progress", "problems", "nextSteps", "rawInput")
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [reportId, revision, now, input.identityId, input.platform, input.reason, narrative.progress, narrative.problems, narrative.nextSteps, input.rawInput],
@@ -139,7 +147,7 @@ async function writeRevision(tx: SqlRunner, input: SubmitInput): Promise<SubmitR
     // The current values are exactly the previous revision's rows (each revision restates them
     // all, below), so the unique index (reportId, revision, …) finds them without walking a
     // long-corrected report's whole history.
-    await tx.execute(`UPDATE "IndicatorValue" SET "current" = FALSE WHERE "reportId" = ? AND "revision" = ? AND "current" = TRUE`, [
+    yield* execute(`UPDATE "IndicatorValue" SET "current" = FALSE WHERE "reportId" = ? AND "revision" = ? AND "current" = TRUE`, [
       reportId,
       revision - 1,
     ]);
@@ -147,16 +155,18 @@ async function writeRevision(tx: SqlRunner, input: SubmitInput): Promise<SubmitR
   if (values.size) {
     const args: SqlValue[] = [];
     for (const [indicatorId, v] of values) args.push(reportId, revision, indicatorId, input.unitId, input.period, v.value, v.raw);
-    await tx.execute(
+    yield* execute(
       `INSERT INTO "IndicatorValue" ("reportId", "revision", "indicatorId", "unitId", "period", "value", "raw", "current")
        VALUES ${tuples(values.size, "(?, ?, ?, ?, ?, ?, ?, TRUE)")}`,
       args,
     );
   }
   if (input.audit) {
-    await insertAudit(tx, { ...input.audit, details: { ...input.audit.details, revision } }, now);
+    yield* insertAudit({ ...input.audit, details: { ...input.audit.details, revision } }, now);
   }
-  return { reportId, revision, values, narrative };
+  const result = { reportId, revision, values, narrative };
+  if (input.delivery) yield* recordAnswer(input.delivery.key, input.delivery.receivedAt, input.delivery.answer(result));
+  return result;
 }
 
 /**
@@ -231,31 +241,4 @@ export async function periodStatus(db: Db, planId: number, period: number): Prom
     period,
   ]);
   return rows[0]?.status === "closed" ? "closed" : "open";
-}
-
-/**
- * Exactly-once for inbound deliveries: claim a key; a second claim sees the first's reply.
- * Plain SQL (these run on every delivery): INSERT … ON CONFLICT DO NOTHING claims
- * without an exception on a duplicate, on SQLite and PostgreSQL alike.
- */
-export async function claimInbound(db: Db, key: string): Promise<{ claimed: true } | { claimed: false; reply: string | null }> {
-  const sql = sqlFor(db);
-  const inserted = await sql.execute(`INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (?, ?) ON CONFLICT ("key") DO NOTHING`, [
-    key,
-    new Date(),
-  ]);
-  if (inserted === 1) return { claimed: true };
-  const rows = await sql.query<{ reply: string | null }>(`SELECT "reply" FROM "InboundEvent" WHERE "key" = ?`, [key]);
-  return { claimed: false, reply: rows[0]?.reply ?? null };
-}
-
-export async function completeInbound(db: Db, key: string, reply: unknown): Promise<void> {
-  const count = await sqlFor(db).execute(`UPDATE "InboundEvent" SET "reply" = ? WHERE "key" = ?`, [JSON.stringify(reply), key]);
-  // As Prisma's update did: completing a claim that is gone is an error, not a silent no-op.
-  if (count !== 1) throw new Error(`inbound event ${key} is not claimed`);
-}
-
-/** A claim whose handling failed is released so the platform's retry can succeed. */
-export async function releaseInbound(db: Db, key: string): Promise<void> {
-  await sqlFor(db).execute(`DELETE FROM "InboundEvent" WHERE "key" = ? AND "reply" IS NULL`, [key]);
 }

@@ -3,6 +3,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import { Prisma } from "../generated/sqlite/client.js";
 import type { Db } from "./database.js";
 import type { Provider } from "./migrations.js";
+import { driveAsync, GroupCommit, type SyncRunner, type Work } from "./unit-of-work.js";
 
 /**
  * Plain SQL on the driver adapter Prisma itself runs on (the same connection, see
@@ -29,12 +30,22 @@ export interface SqlRunner {
 }
 
 export interface SqlSession extends SqlRunner {
-  /** Runs fn in one transaction: committed if it resolves, rolled back if it throws. */
-  transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * Runs a unit of work (unit-of-work.ts) in one transaction: committed if it returns,
+   * rolled back if it throws. On SQLite it runs synchronously, grouped with the units
+   * queued in the same turn of the event loop.
+   */
+  work<T>(fn: () => Work<T>): Promise<T>;
 }
 
 export interface Sql extends SqlSession {
   provider: Provider;
+  /**
+   * SQLite only: PRAGMA data_version, which changes when another connection (another
+   * process) commits, and not for this connection's own writes. Lets a cache know cheaply
+   * that nothing changed behind its back.
+   */
+  dataVersion?: () => number;
 }
 
 const SCALAR = (scalarType: ArgType["scalarType"]): ArgType => ({ scalarType, arity: "scalar" });
@@ -154,7 +165,7 @@ const STATEMENT_CACHE_LIMIT = 500;
  * back as numbers (the adapter's connection defaults to BigInt; its own rows map them back
  * to numbers too), DateTime columns as the ISO text stored.
  */
-function sqliteRunner(handle: BetterSqlite3.Database): SqlRunner {
+function sqliteRunner(handle: BetterSqlite3.Database): SqlRunner & SyncRunner {
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepared = (sql: string): BetterSqlite3.Statement => {
     let stmt = cache.get(sql);
@@ -166,25 +177,41 @@ function sqliteRunner(handle: BetterSqlite3.Database): SqlRunner {
     }
     return stmt;
   };
+  const querySync = <T>(sql: string, args: readonly SqlValue[] = []): T[] => {
+    try {
+      const stmt = prepared(sql);
+      const bound = args.map(sqliteArg);
+      if (!stmt.reader) {
+        stmt.run(...bound);
+        return [];
+      }
+      return stmt.all(...bound) as T[];
+    } catch (e) {
+      throw sqliteError(e);
+    }
+  };
+  const executeSync = (sql: string, args: readonly SqlValue[] = []): number => {
+    try {
+      return prepared(sql).run(...args.map(sqliteArg)).changes;
+    } catch (e) {
+      throw sqliteError(e);
+    }
+  };
   return {
+    querySync,
+    executeSync,
     query<T>(sql: string, args: readonly SqlValue[] = []): Promise<T[]> {
       try {
-        const stmt = prepared(sql);
-        const bound = args.map(sqliteArg);
-        if (!stmt.reader) {
-          stmt.run(...bound);
-          return Promise.resolve([]);
-        }
-        return Promise.resolve(stmt.all(...bound) as T[]);
+        return Promise.resolve(querySync<T>(sql, args));
       } catch (e) {
-        return Promise.reject(sqliteError(e));
+        return Promise.reject(e);
       }
     },
     execute(sql: string, args: readonly SqlValue[] = []): Promise<number> {
       try {
-        return Promise.resolve(prepared(sql).run(...args.map(sqliteArg)).changes);
+        return Promise.resolve(executeSync(sql, args));
       } catch (e) {
-        return Promise.reject(sqliteError(e));
+        return Promise.reject(e);
       }
     },
   };
@@ -192,21 +219,32 @@ function sqliteRunner(handle: BetterSqlite3.Database): SqlRunner {
 
 export function createSql(adapter: SqlDriverAdapter, provider: Provider): Sql {
   const handle = provider === "sqlite" ? sqliteHandle(adapter) : undefined;
-  const fast = handle ? sqliteRunner(handle) : undefined;
+  if (handle) {
+    const fast = sqliteRunner(handle);
+    const group = new GroupCommit(
+      async () => {
+        // BEGIN under the adapter's mutex, which Prisma's transactions take too; the
+        // adapter's commit() only releases it (COMMIT is ours, usePhantomQuery: false).
+        const tx = await adapter.startTransaction();
+        return { release: () => tx.commit() };
+      },
+      { ...fast, inTransaction: () => handle.inTransaction },
+    );
+    const dataVersion = () => Number(fast.querySync<{ data_version: number }>("PRAGMA data_version")[0]!.data_version);
+    return { provider, ...fast, work: (fn) => group.submit(fn), dataVersion };
+  }
+  const run = runner(adapter, provider);
   return {
     provider,
-    ...(fast ?? runner(adapter, provider)),
-    async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
-      // As Prisma's own transactions on these adapters (usePhantomQuery: false):
-      // BEGIN is sent by startTransaction (SQLite: under the adapter's mutex, which
-      // Prisma's transactions take too), COMMIT/ROLLBACK by us, then commit()/rollback()
-      // releases the connection (PostgreSQL) or the mutex (SQLite).
+    ...run,
+    async work<T>(fn: () => Work<T>): Promise<T> {
+      // As Prisma's own transactions on this adapter: BEGIN is sent by startTransaction,
+      // COMMIT/ROLLBACK by us, then commit()/rollback() releases the pooled connection.
       const tx = await adapter.startTransaction();
-      const end = (what: typeof COMMIT | typeof ROLLBACK) => (fast ? fast.execute(what.sql) : tx.executeRaw(what));
+      const end = (what: typeof COMMIT | typeof ROLLBACK) => tx.executeRaw(what);
       let result: T;
       try {
-        // On SQLite the transaction is the connection itself: the fast runner runs inside it.
-        result = await fn(fast ?? runner(tx, provider));
+        result = await driveAsync(fn(), runner(tx, provider));
       } catch (e) {
         try {
           await end(ROLLBACK);
@@ -265,7 +303,7 @@ export function sqlFor(db: Db): SqlSession {
   if (sql) return sql;
   return {
     ...prismaRunner(db),
-    transaction: (fn) => db.$transaction((tx) => fn(prismaRunner(tx)), { maxWait: 10_000, timeout: 20_000 }),
+    work: (fn) => db.$transaction((tx) => driveAsync(fn(), prismaRunner(tx)), { maxWait: 10_000, timeout: 20_000 }),
   };
 }
 

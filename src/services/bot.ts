@@ -16,9 +16,9 @@ import { parseQuantity } from "../domain/report/parse-quantity.js";
 import { formatPeriod, periodKey, type Period, type Problem, type ReportValue } from "../domain/report/types.js";
 import { periodLabel, periodLabelFromKey } from "../i18n/report-words.js";
 import type { Logger } from "../logging/logger.js";
-import { bindingsOf } from "../persistence/binding-repository.js";
+import { createBindingReader } from "../persistence/binding-repository.js";
 import type { Db } from "../persistence/database.js";
-import { claimInbound, completeInbound, releaseInbound } from "../persistence/report-repository.js";
+import { DuplicateDeliveryError, recordDelivery, recordedDelivery } from "../persistence/inbound-repository.js";
 import { createLimiter } from "./limiter.js";
 
 export interface BotDeps {
@@ -45,12 +45,13 @@ const BARE_FORM_VERB = /^\s*(?:\/report|上报|填报|report|form)\s*$/i;
 export function createBot(deps: BotDeps): Bot {
   const { db, store, clock } = deps;
   const limit = createLimiter(deps.maxConcurrent ?? 4);
+  const bindingsOf = createBindingReader(db);
 
   async function resolveActor(who: Pick<Incoming, "platform" | "tenant" | "userId" | "lang" | "text">): Promise<Actor> {
-    const bindings = await bindingsOf(db, { platform: who.platform, tenant: who.tenant, userId: who.userId });
+    const bindings = await bindingsOf({ platform: who.platform, tenant: who.tenant, userId: who.userId });
     const lang: Lang = who.lang ?? (who.text && COMMAND_WORD.test(who.text) ? "en" : "zh");
     const liaison = new Map<number, UnitRow>();
-    for (const b of bindings) if (b.role === "liaison") liaison.set(b.unitId, { id: b.unit.id, name: b.unit.name, kind: b.unit.kind });
+    for (const b of bindings) if (b.role === "liaison") liaison.set(b.unit.id, b.unit);
     return {
       identityId: bindings[0]?.identityId ?? null,
       platform: who.platform,
@@ -89,11 +90,11 @@ export function createBot(deps: BotDeps): Bot {
     return { unit: actor.liaisonOf[0], rest: text };
   }
 
-  function ctxFor(incoming: Incoming, actor: Actor, unit?: UnitRow, obligations?: Obligations): HandlerContext {
-    return { incoming, actor, lang: actor.lang, store, clock, unit, obligations };
+  function ctxFor(incoming: Incoming, actor: Actor, delivered: Store, unit?: UnitRow, obligations?: Obligations): HandlerContext {
+    return { incoming, actor, lang: actor.lang, store: delivered, clock, unit, obligations };
   }
 
-  async function processText(incoming: Incoming, actor: Actor): Promise<Reply> {
+  async function processText(incoming: Incoming, actor: Actor, delivered: Store): Promise<Reply> {
     const { unit, rest } = await pickUnit(actor, incoming.text);
     const obligations = unit ? await store.obligations(unit.id) : undefined;
     const text = rest ?? "";
@@ -103,16 +104,16 @@ export function createBot(deps: BotDeps): Bot {
       return { status: "info", title: form.labels.title, lines: [], form };
     }
     const setting = SETTINGS_VERB.exec(toSimplified(text));
-    if (setting) return handleSettings(text.slice(setting[0].length), ctxFor(incoming, actor, unit, obligations), incoming.text ?? "");
+    if (setting) return handleSettings(text.slice(setting[0].length), ctxFor(incoming, actor, delivered, unit, obligations), incoming.text ?? "");
     const ranking = RANKING_VERB.exec(toSimplified(text));
-    if (ranking) return handleRanking(text.slice(ranking[0].length), ctxFor(incoming, actor, unit, obligations));
+    if (ranking) return handleRanking(text.slice(ranking[0].length), ctxFor(incoming, actor, delivered, unit, obligations));
     const parsed = parseCommand(text, {
       indicators: obligations?.indicators ?? [],
       now: clock.now(),
       timeZone: clock.timeZone,
       openPeriod: clock.openPeriod(),
     });
-    const ctx = ctxFor(incoming, actor, unit, obligations);
+    const ctx = ctxFor(incoming, actor, delivered, unit, obligations);
     if (!parsed.ok) {
       const type = parsed.partial?.type;
       if (!unit && (type === "report" || type === "correct" || type === "status" || type === "tasks")) return notRegistered(actor);
@@ -150,11 +151,11 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
-  async function processForm(incoming: Incoming, actor: Actor, form: ReportFormSubmission): Promise<Reply> {
+  async function processForm(incoming: Incoming, actor: Actor, form: ReportFormSubmission, delivered: Store): Promise<Reply> {
     const { unit } = await pickUnit(actor, undefined, form.unit);
     if (!unit) return notRegistered(actor);
     const obligations = await store.obligations(unit.id);
-    const ctx = ctxFor(incoming, actor, unit, obligations);
+    const ctx = ctxFor(incoming, actor, delivered, unit, obligations);
     const problems: Problem[] = [];
     let period: Period = clock.openPeriod();
     if (form.period?.trim()) {
@@ -235,38 +236,75 @@ export function createBot(deps: BotDeps): Bot {
       return form;
   }
 
+  /** Keys of the deliveries being handled in this process: a second one in flight waits for nothing. */
+  const inFlight = new Set<string>();
+
+  function stillHandling(incoming: Incoming): Reply {
+    const zh = (incoming.lang ?? "zh") === "zh";
+    return { status: "info", title: zh ? "正在处理上一条相同的消息" : "Still handling the same message", lines: [], duplicate: true };
+  }
+
+  /** The recorded answer of a delivery handled before, marked as a duplicate. */
+  async function recordedAnswer(incoming: Incoming, key: string): Promise<Reply | null> {
+    const seen = await recordedDelivery(db, key);
+    if (!seen) return null;
+    return seen.reply ? { ...(JSON.parse(seen.reply) as Reply), duplicate: true } : stillHandling(incoming);
+  }
+
+  /**
+   * Exactly once per delivery key (inbound-repository.ts): a key handled before gets its
+   * recorded answer; a report records its answer in its own transaction (one commit per
+   * report); any other answer is recorded once given. An answer with status "error" is
+   * not recorded: nothing was stored, and the user's corrected resubmission (same Slack
+   * view id, same card) must be checked afresh, not get the old errors back.
+   */
   async function handle(incoming: Incoming): Promise<Reply> {
-      const key = incoming.eventKey;
-      if (key) {
-        const claim = await claimInbound(db, key);
-        if (!claim.claimed) {
-          if (claim.reply) return { ...(JSON.parse(claim.reply) as Reply), duplicate: true };
-          const zh = (incoming.lang ?? "zh") === "zh";
-          return { status: "info", title: zh ? "正在处理上一条相同的消息" : "Still handling the same message", lines: [], duplicate: true };
-        }
-      }
-      let reply: Reply;
-      try {
-        const actor = await resolveActor(incoming);
-        reply = incoming.form ? await processForm(incoming, actor, incoming.form) : await processText(incoming, actor);
-      } catch (e) {
-        deps.logger?.error({ err: e, platform: incoming.platform, user: incoming.userId }, "handling failed");
-        if (key) await releaseInbound(db, key).catch(() => {});
-        const zh = (incoming.lang ?? "zh") === "zh";
-        return {
-          status: "error",
-          title: zh ? "系统出错,这次没有保存,请稍后重发" : "Something went wrong; nothing was saved, please send it again",
-          lines: [],
-        };
-      }
-      if (key) {
-        // A rejected delivery stored nothing; remembering its answer would make the
-        // user's corrected resubmission (same Slack view id, same card) get the old
-        // errors back. Release it: a retry re-checks and answers the same.
-        if (reply.status === "error") await releaseInbound(db, key);
-        else await completeInbound(db, key, reply);
+    const key = incoming.eventKey;
+    if (!key) return dispatch(incoming, store);
+    if (inFlight.has(key)) return stillHandling(incoming);
+    inFlight.add(key);
+    try {
+      const before = await recordedAnswer(incoming, key);
+      if (before) return before;
+      let recorded = false;
+      const delivery = { key, receivedAt: incoming.receivedAt };
+      const delivered: Store = {
+        ...store,
+        submit: async (req, answer) => {
+          const outcome = await store.submit({ ...req, delivery }, answer);
+          if (answer) recorded = true;
+          return outcome;
+        },
+      };
+      const reply = await dispatch(incoming, delivered);
+      if (!recorded && reply.status !== "error" && !(await recordDelivery(db, key, incoming.receivedAt, reply))) {
+        // Another replica answered the same delivery meanwhile: its answer stands.
+        return (await recordedAnswer(incoming, key)) ?? reply;
       }
       return reply;
+    } catch (e) {
+      if (e instanceof DuplicateDeliveryError) return (await recordedAnswer(incoming, key)) ?? stillHandling(incoming);
+      throw e;
+    } finally {
+      inFlight.delete(key);
+    }
+  }
+
+  /** Who, parse, handle: the answer to one delivery; an unexpected failure becomes an apology (nothing stored). */
+  async function dispatch(incoming: Incoming, delivered: Store): Promise<Reply> {
+    try {
+      const actor = await resolveActor(incoming);
+      return incoming.form ? await processForm(incoming, actor, incoming.form, delivered) : await processText(incoming, actor, delivered);
+    } catch (e) {
+      if (e instanceof DuplicateDeliveryError) throw e;
+      deps.logger?.error({ err: e, platform: incoming.platform, user: incoming.userId }, "handling failed");
+      const zh = (incoming.lang ?? "zh") === "zh";
+      return {
+        status: "error",
+        title: zh ? "系统出错,这次没有保存,请稍后重发" : "Something went wrong; nothing was saved, please send it again",
+        lines: [],
+      };
+    }
   }
 
   return {

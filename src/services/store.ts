@@ -57,7 +57,8 @@ export function createStore(db: Db, planId: number, opts: { now?: () => number }
         narrative: { progress: rev?.progress ?? null, problems: rev?.problems ?? null, nextSteps: rev?.nextSteps ?? null },
       };
     },
-    submit: (req) => submitRevision(db, { ...req, planId }),
+    submit: (req, answer) =>
+      submitRevision(db, { ...req, planId, delivery: req.delivery && answer ? { ...req.delivery, answer } : undefined }),
     async resolveUnit(name) {
       const u = await resolveUnit(db, name);
       return u ? { id: u.id, name: u.name, kind: u.kind } : null;

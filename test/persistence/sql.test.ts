@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/persistence/database.js";
 import { isUniqueViolation } from "../../src/persistence/report-repository.js";
+import { execute, query } from "../../src/persistence/unit-of-work.js";
 import { createTestDatabase, PROVIDERS, type TestDatabase } from "../helpers/databases.js";
 
 /**
  * `database.sql`, the plain-SQL path the hot repositories use: what it writes must read back
  * through Prisma's model API exactly as Prisma's own writes do, its errors must be recognised
- * by the same checks, and its transactions must commit or roll back as a whole. On SQLite it
+ * by the same checks, and its units of work must commit or roll back as a whole. On SQLite it
  * runs on the adapter's connection with cached statements, so every case runs a statement
  * more than once.
  */
@@ -56,21 +57,78 @@ describe.each(PROVIDERS)("sql on %s", (provider) => {
     expect(await db.prisma.inboundEvent.count({ where: { key: "dup" } })).toBe(1);
   });
 
-  it("GIVEN a transaction that throws THEN none of it is kept; one that resolves THEN all of it", async () => {
+  it("GIVEN a unit of work that throws THEN none of it is kept; one that returns THEN all of it", async () => {
     const insert = `INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (?, ?)`;
     await expect(
-      db.sql.transaction(async (tx) => {
-        await tx.execute(insert, ["t1", new Date()]);
-        await tx.execute(insert, ["t1", new Date()]);
+      db.sql.work(function* () {
+        yield* execute(insert, ["t1", new Date()]);
+        yield* execute(insert, ["t1", new Date()]);
       }),
     ).rejects.toSatisfy(isUniqueViolation);
     expect(await db.prisma.inboundEvent.count({ where: { key: "t1" } })).toBe(0);
-    const n = await db.sql.transaction(async (tx) => {
-      await tx.execute(insert, ["t2", new Date()]);
-      return tx.execute(insert, ["t3", new Date()]);
+    const n = await db.sql.work(function* () {
+      yield* execute(insert, ["t2", new Date()]);
+      return yield* execute(insert, ["t3", new Date()]);
     });
     expect(n).toBe(1);
     expect(await db.prisma.inboundEvent.count({ where: { key: { in: ["t2", "t3"] } } })).toBe(2);
+  });
+
+  it("GIVEN a statement error caught inside the unit THEN the unit goes on, as try/catch around an await would", async () => {
+    const insert = `INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (?, ?)`;
+    await db.sql.execute(insert, ["c1", new Date()]);
+    const outcome = await db.sql.work(function* () {
+      try {
+        // A duplicate key: on PostgreSQL this aborts the transaction, so the unit only
+        // reads the error here and writes nothing after it.
+        yield* execute(insert, ["c1", new Date()]);
+        return "inserted";
+      } catch (e) {
+        return isUniqueViolation(e) ? "duplicate" : "other";
+      }
+    });
+    expect(outcome).toBe("duplicate");
+  });
+
+  it("GIVEN units of work submitted together, one of them failing THEN the others commit and only the failing one is undone", async () => {
+    const insert = `INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (?, ?)`;
+    const results = await Promise.allSettled(
+      ["g1", "g2", "g3"].map((key) =>
+        db.sql.work(function* () {
+          yield* execute(insert, [`${key}-a`, new Date()]);
+          if (key === "g2") throw new Error("no");
+          yield* execute(insert, [`${key}-b`, new Date()]);
+          return key;
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    const keys = await db.sql.query<{ key: string }>(`SELECT "key" FROM "InboundEvent" WHERE "key" LIKE 'g%' ORDER BY "key"`);
+    expect(keys.map((k) => k.key)).toEqual(["g1-a", "g1-b", "g3-a", "g3-b"]);
+  });
+
+  it("GIVEN a Prisma transaction in progress THEN a unit of work waits for it and neither sees nor joins it", async () => {
+    const insert = `INSERT INTO "InboundEvent" ("key", "receivedAt") VALUES (?, ?)`;
+    let inside!: () => void;
+    const entered = new Promise<void>((r) => (inside = r));
+    const prismaTx = db.prisma
+      .$transaction(async (tx) => {
+        await tx.inboundEvent.create({ data: { key: "p-rolled-back", receivedAt: new Date() } });
+        inside();
+        await new Promise((r) => setTimeout(r, 50));
+        throw new Error("roll back");
+      })
+      .catch(() => "rolled back");
+    await entered;
+    const unit = db.sql.work(function* () {
+      const seen = yield* query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "InboundEvent" WHERE "key" = ?`, ["p-rolled-back"]);
+      yield* execute(insert, ["p-unit", new Date()]);
+      return Number(seen[0]!.n);
+    });
+    expect(await prismaTx).toBe("rolled back");
+    expect(await unit).toBe(0);
+    const keys = await db.sql.query<{ key: string }>(`SELECT "key" FROM "InboundEvent" WHERE "key" LIKE 'p-%'`);
+    expect(keys.map((k) => k.key)).toEqual(["p-unit"]);
   });
 
   it("GIVEN a statement with RETURNING THEN its rows, and it ran", async () => {
