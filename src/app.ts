@@ -56,7 +56,12 @@ export interface AppOptions {
  * core, serve /healthz, and start the platform adapters that are configured.
  */
 export async function startApp({ config, log, clock, host, onQuit, stdin, stdout, reminders }: AppOptions): Promise<App> {
-  const database = await openDatabase(config.database.url, { migrate: true, log: (line) => log.info(line) });
+  const database = await openDatabase(config.database.url, {
+    migrate: true,
+    log: (line) => log.info(line),
+    backgroundCheckpoints: true,
+    onCheckpointError: (message) => log.warn({ message }, "WAL checkpoint failed; retried in a second"),
+  });
   log.info({ provider: database.provider }, "database ready (migrations applied)");
 
   const seed = await seedBundledPlan(database.prisma, config.planFile);

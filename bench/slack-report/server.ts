@@ -94,6 +94,7 @@ process.on("message", (m: { type: string }) => {
   }
   if (m.type === "stats") {
     const cpu = process.cpuUsage(cpuFrom);
+    const bs = (globalThis as unknown as { __b?: number[] }).__b; if (bs) { const h: Record<number, number> = {}; for (const b of bs) h[b] = (h[b] ?? 0) + 1; console.error("batches", connections, JSON.stringify(h)); (globalThis as unknown as { __b: number[] }).__b = []; }
     void (async () => {
       if (profiler) {
         const { profile } = await profiler.post("Profiler.stop");

@@ -8,6 +8,7 @@ import { PrismaClient as PostgresClient } from "../generated/postgresql/client.j
 import { applyMigrations, pendingMigrations, type Provider } from "./migrations.js";
 import { withShadowFixes } from "./shadow-database.js";
 import { createSql, registerSql, type Sql } from "./sql.js";
+import { startCheckpointer, type Checkpointer } from "./sqlite-checkpointer.js";
 
 /**
  * Both generated clients expose the same model API (they come from one schema);
@@ -23,6 +24,8 @@ export interface Database {
   factory: SqlMigrationAwareDriverAdapterFactory;
   /** Plain SQL on the connection (SQLite) or pool (PostgreSQL) Prisma uses: the hot path. */
   sql: Sql;
+  /** SQLite with backgroundCheckpoints: the worker that checkpoints the WAL. */
+  checkpointer?: Checkpointer;
   close(): Promise<void>;
 }
 
@@ -77,6 +80,13 @@ export function migrationAdapterFactory(url: string): SqlMigrationAwareDriverAda
 export interface OpenOptions {
   /** Apply pending migrations first (the bot and the CLI do; drift tests don't). */
   migrate?: boolean;
+  /**
+   * SQLite: checkpoint the WAL in a worker thread instead of on this connection
+   * (sqlite-checkpointer.ts). For the long-running bot; a CLI command keeps SQLite's own.
+   */
+  backgroundCheckpoints?: boolean | { intervalMs: number };
+  /** Where a failing background checkpoint is reported. */
+  onCheckpointError?: (message: string) => void;
   log?: (line: string) => void;
 }
 
@@ -116,13 +126,29 @@ export async function openDatabase(url: string, opts: OpenOptions = {}): Promise
     await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   }
+  let checkpointer: Checkpointer | undefined;
+  if (provider === "sqlite" && opts.backgroundCheckpoints) {
+    const intervalMs = typeof opts.backgroundCheckpoints === "object" ? opts.backgroundCheckpoints.intervalMs : undefined;
+    checkpointer = await startCheckpointer(sqliteFilePath(url), {
+      intervalMs,
+      onError: opts.onCheckpointError,
+      onGone: () => {
+        opts.onCheckpointError?.("checkpoint worker exited; the connection checkpoints again");
+        void prisma.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 1000").catch(() => undefined);
+      },
+    });
+    // Only once the worker runs: the WAL must never be left without a checkpointer.
+    await prisma.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0");
+  }
   return {
     prisma,
     provider,
     url,
     factory,
     sql,
+    checkpointer,
     close: async () => {
+      await checkpointer?.stop();
       // Prisma disposes the adapter it was given; one it never asked for is ours to close.
       await prisma.$disconnect();
       if (!handedToPrisma) await adapter.dispose();

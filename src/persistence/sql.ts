@@ -87,8 +87,15 @@ export function numberPlaceholders(sql: string): string {
 }
 
 /** A multi-row VALUES: the tuple ("(?, ?, TRUE)") repeated, comma-separated. */
+const tupleLists = new Map<string, string>();
 export function tuples(rows: number, tuple: string): string {
-  return Array.from({ length: rows }, () => tuple).join(", ");
+  const key = `${rows}\u0000${tuple}`;
+  let out = tupleLists.get(key);
+  if (out === undefined) {
+    out = Array.from({ length: rows }, () => tuple).join(", ");
+    if (tupleLists.size < 1000) tupleLists.set(key, out);
+  }
+  return out;
 }
 
 function runner(q: SqlQueryable, provider: Provider): SqlRunner {
@@ -148,9 +155,21 @@ function sqliteError(e: unknown): unknown {
   return new SqliteStatementError({ kind, originalCode: code, originalMessage: e.message });
 }
 
+// A report binds its one timestamp four or five times: its text is made once.
+let lastDate: Date | undefined;
+let lastTime = NaN;
+let lastText = "";
+
 /** Values as the adapter binds them for Prisma's own writes (mapArg): ISO dates with "+00:00", 1/0. */
 function sqliteArg(v: SqlValue): unknown {
-  if (v instanceof Date) return v.toISOString().replace("Z", "+00:00");
+  if (v instanceof Date) {
+    if (v !== lastDate || v.getTime() !== lastTime) {
+      lastDate = v;
+      lastTime = v.getTime();
+      lastText = v.toISOString().replace("Z", "+00:00");
+    }
+    return lastText;
+  }
   if (typeof v === "boolean") return v ? 1 : 0;
   return v;
 }
