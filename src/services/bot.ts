@@ -236,7 +236,7 @@ export function createBot(deps: BotDeps): Bot {
       return form;
   }
 
-  /** Keys of the deliveries being handled in this process: a second one in flight waits for nothing. */
+  /** Keys of the deliveries being handled in this process: a second delivery of one is told so at once. */
   const inFlight = new Set<string>();
 
   function stillHandling(incoming: Incoming): Reply {
