@@ -13,7 +13,7 @@ const only = process.env.BENCH_ONLY?.split(",");
 const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, seconds };
 
 if (!only || only.includes("slack-report")) {
-  console.log(`slack-report: signed /report through Bolt's HTTP receiver, ${seconds}s per case …`);
+  console.log(`slack-report: signed /report through Bolt's HTTP receiver, ${seconds}s per case in 4 alternating rounds …`);
   const r = await slackReportBench({ durationMs: seconds * 1000, warmupMs: 2000 });
   console.table(r.rows);
   console.table(r.ratios);
