@@ -3,10 +3,10 @@
  *
  * Why the core needs it: Slack wants its ack within 3 s and Bolt acks on the same
  * event loop that handles reports. better-sqlite3 answers synchronously, so a
- * report's whole chain of queries runs as one burst of microtasks that lets no
- * new request in; many reports in flight make one long burst. A small bound, and
- * a turn of the event loop (setImmediate) before each task, let the server read
- * and ack new requests between reports. SQLite runs one writer at a time anyway.
+ * report's reads run as one burst of microtasks that lets no new request in, and
+ * the reports in flight together commit as one synchronous batch (unit-of-work.ts).
+ * A bound, and a turn of the event loop (setImmediate) before each task, keep each
+ * burst short enough for the server to read and ack new requests between them.
  */
 export function createLimiter(max: number) {
   let active = 0;
