@@ -39,9 +39,9 @@ function startServer(mode: Mode, sinkUrl: string, connections: number) {
   return { child, ready };
 }
 
-function stats(child: ChildProcess): Promise<{ rssMb: number; maxRssMb: number; cpuMs: number }> {
+function stats(child: ChildProcess): Promise<{ rssMb: number; maxRssMb: number; cpuMs: number; elu: number }> {
   return new Promise((resolve) => {
-    child.once("message", (m) => resolve(m as { rssMb: number; maxRssMb: number; cpuMs: number }));
+    child.once("message", (m) => resolve(m as { rssMb: number; maxRssMb: number; cpuMs: number; elu: number }));
     child.send({ type: "stats" });
   });
 }
@@ -70,6 +70,8 @@ interface Segment {
   e2eMs: number[];
   cpuMs: number;
   clientCpuMs: number;
+  /** The server's event-loop utilisation: how busy its one JavaScript thread was. */
+  elu: number;
   rssMb: number;
   maxRssMb: number;
 }
@@ -116,6 +118,7 @@ async function measure(r: Running, connections: number, durationMs: number, pref
     ackMs: load.ackMs,
     e2eMs,
     cpuMs: s.cpuMs,
+    elu: s.elu,
     clientCpuMs: (client.user + client.system) / 1000,
     rssMb: s.rssMb,
     maxRssMb: s.maxRssMb,
@@ -181,6 +184,8 @@ export async function slackReportBench(opts: { durationMs: number; warmupMs: num
         // when the machine's cores, not the event loop, are the limit.
         "CPU ms/req": round(sum((x) => x.cpuMs) / Math.max(1, served), 3),
         // The load generator and response_url sink share this 2-core machine with the server.
+        // How busy the server's event loop was: near 1, its one thread is the limit.
+        "loop busy": round(sum((x) => x.elu * x.elapsedMs) / sum((x) => x.elapsedMs), 2),
         "client CPU ms/req": round(sum((x) => x.clientCpuMs) / Math.max(1, sum((x) => x.completed)), 3),
         "RSS MB": round(segs[segs.length - 1]!.rssMb, 0),
         "peak RSS MB": round(Math.max(...segs.map((x) => x.maxRssMb)), 0),

@@ -8,6 +8,7 @@
  */
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
+import { performance } from "node:perf_hooks";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import bolt from "@slack/bolt";
@@ -79,11 +80,13 @@ send({ type: "ready", ...ready });
 // With BENCH_PROF, the same window is profiled (start-up and warm-up left out) into
 // /tmp/benchprof/<mode>-<connections>.cpuprofile.
 let cpuFrom = process.cpuUsage();
+let eluFrom = performance.eventLoopUtilization();
 const profiler = process.env.BENCH_PROF ? new Session() : undefined;
 profiler?.connect();
 process.on("message", (m: { type: string }) => {
   if (m.type === "mark") {
     cpuFrom = process.cpuUsage();
+    eluFrom = performance.eventLoopUtilization();
     void (async () => {
       if (profiler) {
         await profiler.post("Profiler.enable");
@@ -94,6 +97,7 @@ process.on("message", (m: { type: string }) => {
   }
   if (m.type === "stats") {
     const cpu = process.cpuUsage(cpuFrom);
+    const elu = performance.eventLoopUtilization(eluFrom).utilization;
     const bs = (globalThis as unknown as { __b?: number[] }).__b; if (bs) { const h: Record<number, number> = {}; for (const b of bs) h[b] = (h[b] ?? 0) + 1; console.error("batches", connections, JSON.stringify(h)); (globalThis as unknown as { __b: number[] }).__b = []; }
     void (async () => {
       if (profiler) {
@@ -101,7 +105,7 @@ process.on("message", (m: { type: string }) => {
         mkdirSync("/tmp/benchprof", { recursive: true });
         writeFileSync(`/tmp/benchprof/${mode}-${connections}.cpuprofile`, JSON.stringify(profile));
       }
-      send({ type: "stats", rssMb: process.memoryUsage().rss / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000 });
+      send({ type: "stats", rssMb: process.memoryUsage().rss / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000, elu });
     })();
   }
 });
