@@ -46,6 +46,9 @@ export const FORM_FAILED_REPLY: Reply = {
 };
 
 type Who = Pick<Incoming, "platform" | "tenant" | "userId">;
+
+/** /report and /duban, exactly. */
+const COMMAND_NAMES = new RegExp(`^(?:${Object.values(SLACK_COMMANDS).map((n) => n.replace("/", "\\/")).join("|")})$`);
 type Answer = (reply: Reply) => Promise<void>;
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -88,29 +91,29 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     }
   };
 
-  for (const name of Object.values(SLACK_COMMANDS)) {
-    app.command(name, async ({ command, ack, context }) => {
-      await ack();
-      const parsed = SlashCommand.safeParse(command);
-      if (!parsed.success) {
-        log.warn({ issues: parsed.error.issues, command: name }, "malformed slash command ignored");
+  // One listener for both commands: Bolt runs every listener's middleware chain on every
+  // request, ~10 µs each, and a report is the request that must be cheap.
+  app.command(COMMAND_NAMES, async ({ command, ack, context }) => {
+    await ack();
+    const parsed = SlashCommand.safeParse(command);
+    if (!parsed.success) {
+      log.warn({ issues: parsed.error.issues, command: command.command }, "malformed slash command ignored");
+      return;
+    }
+    const c = parsed.data;
+    const answer = ephemeral(deps.respond, c.response_url);
+    // Slack does not retry commands, but a proxy or load balancer might: the trigger_id repeats,
+    // so the core sees the same eventKey and answers from its store.
+    if (context.retryNum) log.info({ retryNum: context.retryNum, reason: context.retryReason }, "Slack retry");
+    await guarded(c.command, answer, async () => {
+      if (c.command === SLACK_COMMANDS.report && c.text.trim() === "") {
+        await openForm({ platform: "slack", tenant: c.team_id, userId: c.user_id }, { mode: "report" }, c.trigger_id, answer);
         return;
       }
-      const c = parsed.data;
-      const answer = ephemeral(deps.respond, c.response_url);
-      // Slack does not retry commands, but a proxy or load balancer might: the trigger_id repeats,
-      // so the core sees the same eventKey and answers from its store.
-      if (context.retryNum) log.info({ retryNum: context.retryNum, reason: context.retryReason }, "Slack retry");
-      await guarded(name, answer, async () => {
-        if (name === SLACK_COMMANDS.report && c.text.trim() === "") {
-          await openForm({ platform: "slack", tenant: c.team_id, userId: c.user_id }, { mode: "report" }, c.trigger_id, answer);
-          return;
-        }
-        const reply = await bot.handle(commandToIncoming(c, new Date()));
-        await deliver(reply, c.trigger_id, answer);
-      });
+      const reply = await bot.handle(commandToIncoming(c, new Date()));
+      await deliver(reply, c.trigger_id, answer);
     });
-  }
+  });
 
   app.action(OPEN_REPORT_FORM_ACTION, async ({ ack, body }) => {
     await ack();
