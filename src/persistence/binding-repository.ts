@@ -71,7 +71,7 @@ export interface ActorBinding {
 }
 
 /** The bindings that apply to a user: those for their workspace and those bound in any workspace. */
-export async function bindingsOf(db: Db, who: IdentityKey): Promise<ActorBinding[]> {
+async function bindingsOf(db: Db, who: IdentityKey): Promise<ActorBinding[]> {
   // One JOIN in plain SQL: it runs on every delivery, and Prisma's include costs two compiled queries.
   const rows = await sqlFor(db).query<{ identityId: number; role: string; unitId: number; unitName: string; unitKind: string }>(
     `SELECT b."identityId", b."role", b."unitId", u."name" AS "unitName", u."kind" AS "unitKind"

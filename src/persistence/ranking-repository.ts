@@ -10,6 +10,7 @@ import type { Db } from "./database.js";
 import { decodeSnapshotPayload, encodeSnapshotPayload } from "./ranking-payload.js";
 import { asBool, asDate, sqlFor } from "./sql.js";
 import { isUniqueViolation } from "./report-repository.js";
+import { listAt, mapAt } from "../domain/multimap.js";
 
 /**
  * What a ranking reads from the database, and its frozen snapshots.
@@ -127,11 +128,7 @@ export async function rankingFigures(db: Db, planId: number, kind: RankingKind, 
     if (p === undefined) periods.set(key, (p = periodFromKey(key)));
     return p;
   };
-  const ofUnit = (unitId: number): Map<number, readonly MonthFigure[]> => {
-    let m = index.get(unitId);
-    if (m === undefined) index.set(unitId, (m = new Map()));
-    return m;
-  };
+  const ofUnit = (unitId: number): Map<number, readonly MonthFigure[]> => mapAt(index, unitId);
   for (const r of sums) {
     ofUnit(Number(r.unitId)).set(Number(r.indicatorId), [{ period: period(Number(r.lastPeriod)), value: Number(r.sum), months: Number(r.months) }]);
   }
@@ -178,19 +175,9 @@ export async function planIndicatorRows(db: Db, planId: number): Promise<PlanInd
     ),
   ]);
   const sharesOf = new Map<number, Map<number, number>>();
-  for (const s of shares) {
-    const id = Number(s.indicatorId);
-    let m = sharesOf.get(id);
-    if (!m) sharesOf.set(id, (m = new Map()));
-    m.set(Number(s.unitId), Number(s.target));
-  }
+  for (const s of shares) mapAt(sharesOf, Number(s.indicatorId)).set(Number(s.unitId), Number(s.target));
   const leadsOf = new Map<number, number[]>();
-  for (const l of leads) {
-    const id = Number(l.indicatorId);
-    let list = leadsOf.get(id);
-    if (!list) leadsOf.set(id, (list = []));
-    list.push(Number(l.unitId));
-  }
+  for (const l of leads) listAt(leadsOf, Number(l.indicatorId)).push(Number(l.unitId));
   const kind = z.enum(INDICATOR_KINDS);
   const comparator = z.enum(["gte", "lte"]);
   return rows.map((i) => {
@@ -282,12 +269,7 @@ export async function reportMeta(db: Db, planId: number, kind: RankingKind, mont
     sql.query<{ reportId: unknown; createdAt: unknown }>(CORRECTIONS, args),
   ]);
   const corrections = new Map<number, Date[]>();
-  for (const c of revisions) {
-    const id = Number(c.reportId);
-    let list = corrections.get(id);
-    if (!list) corrections.set(id, (list = []));
-    list.push(asDate(c.createdAt));
-  }
+  for (const c of revisions) listAt(corrections, Number(c.reportId)).push(asDate(c.createdAt));
   return reports.map((r) => ({
     unitId: Number(r.unitId),
     period: Number(r.period),

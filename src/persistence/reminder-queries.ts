@@ -1,6 +1,7 @@
 import type { Db } from "./database.js";
 import { CLAIM_LEASE_MS, deliveryKey, type DeliveryKey } from "./delivery-repository.js";
 import { sqlFor, tuples, type SqlValue } from "./sql.js";
+import { mapAt } from "../domain/multimap.js";
 
 /**
  * The reminder run's reads and claims in bulk: a run for 1,000 units must not
@@ -49,11 +50,7 @@ export async function unitStatuses(db: Db, planId: number, units: { id: number; 
   );
   const owed = new Map<number, Map<number, Ind>>();
   const workItems = new Map<number, Set<number>>();
-  const add = (unitId: number, i: Ind) => {
-    let m = owed.get(unitId);
-    if (!m) owed.set(unitId, (m = new Map()));
-    m.set(i.id, i);
-  };
+  const add = (unitId: number, i: Ind) => mapAt(owed, unitId).set(i.id, i);
   for (const l of leads) {
     const unitId = Number(l.unitId);
     let items = workItems.get(unitId);

@@ -219,20 +219,9 @@ function sqliteRunner(handle: BetterSqlite3.Database): SqlRunner & SyncRunner {
   return {
     querySync,
     executeSync,
-    query<T>(sql: string, args: readonly SqlValue[] = []): Promise<T[]> {
-      try {
-        return Promise.resolve(querySync<T>(sql, args));
-      } catch (e) {
-        return Promise.reject(e);
-      }
-    },
-    execute(sql: string, args: readonly SqlValue[] = []): Promise<number> {
-      try {
-        return Promise.resolve(executeSync(sql, args));
-      } catch (e) {
-        return Promise.reject(e);
-      }
-    },
+    // async: a throw becomes a rejection, as from the adapter.
+    query: async <T>(sql: string, args: readonly SqlValue[] = []) => querySync<T>(sql, args),
+    execute: async (sql: string, args: readonly SqlValue[] = []) => executeSync(sql, args),
   };
 }
 
@@ -260,13 +249,12 @@ export function createSql(adapter: SqlDriverAdapter, provider: Provider): Sql {
       // As Prisma's own transactions on this adapter: BEGIN is sent by startTransaction,
       // COMMIT/ROLLBACK by us, then commit()/rollback() releases the pooled connection.
       const tx = await adapter.startTransaction();
-      const end = (what: typeof COMMIT | typeof ROLLBACK) => tx.executeRaw(what);
       let result: T;
       try {
         result = await driveAsync(fn(), runner(tx, provider));
       } catch (e) {
         try {
-          await end(ROLLBACK);
+          await tx.executeRaw(ROLLBACK);
         } catch {
           // the transaction is gone with the error (PostgreSQL aborts it); nothing to undo
         } finally {
@@ -275,9 +263,9 @@ export function createSql(adapter: SqlDriverAdapter, provider: Provider): Sql {
         throw e;
       }
       try {
-        await end(COMMIT);
+        await tx.executeRaw(COMMIT);
       } catch (e) {
-        await end(ROLLBACK).catch(() => undefined);
+        await tx.executeRaw(ROLLBACK).catch(() => undefined);
         await tx.rollback();
         throw e;
       }

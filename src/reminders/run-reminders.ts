@@ -20,6 +20,7 @@ import { calendarOverrides, getLastRunAt, loadSchedule, setLastRunAt } from "../
 import { chaseNotice, escalationNotice, openingNotice } from "./messages.js";
 import { forEachConcurrent } from "./pacer.js";
 import type { DeliveryOutcome, ReminderSender, SendHooks } from "./sender.js";
+import { listAt, mapAt } from "../domain/multimap.js";
 
 /**
  * One pass of the reminder ladder at a moment: which steps are due (the pure
@@ -220,12 +221,7 @@ async function deliver(deps: ReminderDeps, targets: Target[], report: RunReport)
   // that a group is split into as few sendDirect calls as the chunks allow.
   const byPlatform = new Map<"slack" | "dingtalk", Map<string, Target[]>>();
   for (const t of targets) {
-    const platform = t.key.platform as "slack" | "dingtalk";
-    let groups = byPlatform.get(platform);
-    if (!groups) byPlatform.set(platform, (groups = new Map()));
-    const group = groups.get(t.group);
-    if (group) group.push(t);
-    else groups.set(t.group, [t]);
+    listAt(mapAt(byPlatform, t.key.platform as "slack" | "dingtalk"), t.group).push(t);
   }
   for (const [platform, groups] of byPlatform) await deliverOn(deps, platform, [...groups.values()].flat(), report);
 }

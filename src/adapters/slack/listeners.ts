@@ -48,7 +48,7 @@ export const FORM_FAILED_REPLY: Reply = {
 type Who = Pick<Incoming, "platform" | "tenant" | "userId">;
 
 /** /report and /duban, exactly. */
-const COMMAND_NAMES = new RegExp(`^(?:${Object.values(SLACK_COMMANDS).map((n) => n.replace("/", "\\/")).join("|")})$`);
+const COMMAND_NAMES = new RegExp(`^(?:${Object.values(SLACK_COMMANDS).join("|")})$`);
 type Answer = (reply: Reply) => Promise<void>;
 
 export function registerListeners(app: App, deps: ListenerDeps): void {

@@ -38,6 +38,7 @@ import { asOfMonth } from "./periods.js";
 import { type IndicatorProgress, type MonthFigure, formulaNumber, indicatorProgress } from "./progress.js";
 import type { RankingConfig } from "./ranking-config.js";
 import type { ConductMonth, FigureIndex, MonthlyValue, RankingUnit, ScoringIndicator } from "./types.js";
+import { listAt, mapAt } from "../multimap.js";
 
 export type Light = "green" | "amber" | "red" | "none";
 export const LIGHTS: readonly Light[] = ["green", "amber", "red", "none"];
@@ -293,11 +294,7 @@ export function assignRanks(totals: readonly number[], bottomN: number): Array<{
 function valueIndex(values: readonly MonthlyValue[]): Map<number, Map<number, MonthFigure[]>> {
   const index = new Map<number, Map<number, MonthFigure[]>>();
   for (const v of values) {
-    let byIndicator = index.get(v.unitId);
-    if (!byIndicator) index.set(v.unitId, (byIndicator = new Map()));
-    let list = byIndicator.get(v.indicatorId);
-    if (!list) byIndicator.set(v.indicatorId, (list = []));
-    list.push(v.months === undefined ? { period: v.period, value: v.value } : { period: v.period, value: v.value, months: v.months });
+    listAt(mapAt(index, v.unitId), v.indicatorId).push(v.months === undefined ? { period: v.period, value: v.value } : { period: v.period, value: v.value, months: v.months });
   }
   return index;
 }
