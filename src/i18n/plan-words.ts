@@ -8,6 +8,7 @@ import type { Lang } from "./lang.js";
 export const INDICATOR_KIND_WORDS: Record<IndicatorKind, Record<Lang, string>> = {
   cumulative: { zh: "累计", en: "cumulative" },
   per_year: { zh: "年度", en: "per year" },
+  annual_total: { zh: "年度总量", en: "annual total" },
   stock: { zh: "存量", en: "stock level" },
   ratio: { zh: "比率", en: "ratio/share" },
   growth: { zh: "增速", en: "growth rate" },

@@ -23,8 +23,9 @@ export interface DeliveryKey {
   recipient: string;
 }
 
+/** Unique across plans: several plans are chased at once, and one unit may owe in several. */
 export function deliveryKey(k: DeliveryKey): string {
-  return `${k.period}/${k.step}/${k.unitId ?? "taskforce"}/${k.platform}:${k.recipient}`;
+  return `${k.planId}/${k.period}/${k.step}/${k.unitId ?? "taskforce"}/${k.platform}:${k.recipient}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PlanData } from "../domain/plan/plan-document.js";
+import { defaultBasis, INDICATOR_KINDS, REPORTING_BASES } from "../domain/plan/types.js";
 import { noteBindingsChanged } from "./binding-repository.js";
 import type { Db } from "./database.js";
 
@@ -9,6 +10,17 @@ import type { Db } from "./database.js";
  */
 
 const stringList = z.array(z.string());
+
+/** 202312 → "2023-12". */
+export function formatPeriodKey(key: number): string {
+  return `${Math.floor(key / 100)}-${String(key % 100).padStart(2, "0")}`;
+}
+
+/** "2023-12" → 202312. */
+export function periodKeyOf(month: string): number {
+  const [y, m] = month.split("-");
+  return Number(y) * 100 + Number(m);
+}
 const parseList = (json: string) => stringList.parse(JSON.parse(json));
 
 export async function findPlan(db: Db, code?: string) {
@@ -38,7 +50,7 @@ export async function loadPlanData(db: Db, code: string): Promise<PlanData | nul
       indicators: {
         where: { retiredAt: null },
         orderBy: { ordinal: "asc" },
-        include: { workItem: true, shares: { include: { unit: true } } },
+        include: { workItem: true, owner: true, shares: { include: { unit: true } } },
       },
     },
   });
@@ -66,7 +78,10 @@ export async function loadPlanData(db: Db, code: string): Promise<PlanData | nul
       }),
     })),
   }));
-  for (const i of plan.indicators) for (const s of i.shares) unitIds.add(s.unitId);
+  for (const i of plan.indicators) {
+    for (const s of i.shares) unitIds.add(s.unitId);
+    if (i.ownerUnitId !== null) unitIds.add(i.ownerUnitId);
+  }
   const accountableUnits = await db.unit.findMany({ where: { name: { in: accountable } } });
   for (const u of accountableUnits) unitIds.add(u.id);
   const units = await db.unit.findMany({
@@ -78,8 +93,12 @@ export async function loadPlanData(db: Db, code: string): Promise<PlanData | nul
   return {
     code: plan.code,
     title: plan.title,
+    shortName: plan.shortName,
     startYear: plan.startYear,
     endYear: plan.endYear,
+    reportingFrom: formatPeriodKey(plan.startPeriod),
+    reportingTo: formatPeriodKey(plan.endPeriod),
+    timeZone: plan.timeZone,
     accountable,
     units: units.map((u) => ({
       name: u.name,
@@ -90,9 +109,14 @@ export async function loadPlanData(db: Db, code: string): Promise<PlanData | nul
     indicators: plan.indicators.map((i) => ({
       code: i.code,
       name: i.name,
-      kind: z.enum(["cumulative", "per_year", "stock", "ratio", "growth", "reduction"]).parse(i.kind),
+      kind: z.enum(INDICATOR_KINDS).parse(i.kind),
+      basis: z.enum(REPORTING_BASES).parse(i.basis),
       unit: i.unit,
       target: i.target,
+      targetMax: i.targetMax,
+      baseline: i.baseline,
+      baselineYear: i.baselineYear,
+      owner: i.owner?.name ?? null,
       comparator: z.enum(["gte", "lte"]).parse(i.comparator),
       deadline: i.deadline,
       workItem: i.workItem?.ref ?? null,
@@ -101,6 +125,7 @@ export async function loadPlanData(db: Db, code: string): Promise<PlanData | nul
       aliases: parseList(i.aliases),
       source: i.source,
       shares: Object.fromEntries(i.shares.map((s) => [s.unit.name, s.target])),
+      shareBaselines: Object.fromEntries(i.shares.filter((s) => s.baseline !== null).map((s) => [s.unit.name, s.baseline!])),
     })),
   };
 }
@@ -130,17 +155,11 @@ function writePlan(db: Db, data: PlanData, meta: SaveMeta): Promise<number> {
         where: { code: data.code },
         create: {
           code: data.code,
-          title: data.title,
-          startYear: data.startYear,
-          endYear: data.endYear,
-          accountable: JSON.stringify(data.accountable),
+          ...planFields(data),
           ...meta,
         },
         update: {
-          title: data.title,
-          startYear: data.startYear,
-          endYear: data.endYear,
-          accountable: JSON.stringify(data.accountable),
+          ...planFields(data),
           ...meta,
         },
       });
@@ -213,6 +232,9 @@ function writePlan(db: Db, data: PlanData, meta: SaveMeta): Promise<number> {
 
       // Indicators: upsert by code, retire the ones no longer in the plan.
       const now = new Date();
+      const storedBasis = new Map(
+        (await tx.indicator.findMany({ where: { planId: plan.id }, select: { code: true, basis: true } })).map((i) => [i.code, i.basis]),
+      );
       const keep = new Set(data.indicators.map((i) => i.code));
       await tx.indicator.updateMany({
         where: { planId: plan.id, code: { notIn: [...keep] }, retiredAt: null },
@@ -223,8 +245,14 @@ function writePlan(db: Db, data: PlanData, meta: SaveMeta): Promise<number> {
           ordinal: idx + 1,
           name: i.name,
           kind: i.kind,
+          // An import that does not say keeps the stored basis (values are stored in it).
+          basis: i.basis ?? storedBasis.get(i.code) ?? defaultBasis(i.kind),
           unit: i.unit,
           target: i.target,
+          targetMax: i.targetMax,
+          baseline: i.baseline,
+          baselineYear: i.baselineYear,
+          ownerUnitId: i.owner === null ? null : idOf(unitNameOf(i.owner, data)),
           comparator: i.comparator,
           deadline: i.deadline,
           source: i.source,
@@ -244,6 +272,7 @@ function writePlan(db: Db, data: PlanData, meta: SaveMeta): Promise<number> {
           indicatorId: row.id,
           unitId: resolveShareUnit(county, data, unitId),
           target,
+          baseline: i.shareBaselines[county] ?? null,
         }));
         if (shares.length) await tx.indicatorShare.createMany({ data: shares });
       }
@@ -251,6 +280,24 @@ function writePlan(db: Db, data: PlanData, meta: SaveMeta): Promise<number> {
     },
     { timeout: 60_000, maxWait: 30_000 },
   );
+}
+
+function planFields(data: PlanData) {
+  return {
+    title: data.title,
+    shortName: data.shortName,
+    startYear: data.startYear,
+    endYear: data.endYear,
+    startPeriod: periodKeyOf(data.reportingFrom),
+    endPeriod: periodKeyOf(data.reportingTo),
+    timeZone: data.timeZone,
+    accountable: JSON.stringify(data.accountable),
+  };
+}
+
+/** A unit named by its canonical name or an alias in the plan's unit list. */
+function unitNameOf(name: string, data: PlanData): string {
+  return data.units.find((u) => u.name === name || u.aliases.includes(name))?.name ?? name;
 }
 
 function resolveShareUnit(name: string, data: PlanData, unitId: Map<string, number>): number {

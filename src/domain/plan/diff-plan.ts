@@ -36,6 +36,10 @@ const INDICATOR_FIELDS = [
   "kind",
   "unit",
   "target",
+  "targetMax",
+  "baseline",
+  "baselineYear",
+  "owner",
   "comparator",
   "deadline",
   "workItem",
@@ -43,6 +47,7 @@ const INDICATOR_FIELDS = [
   "weight",
   "aliases",
   "shares",
+  "shareBaselines",
 ] as const satisfies readonly (keyof Indicator)[];
 
 export function diffPlan(stored: PlanData | null, incoming: PlanData): PlanDiff {
@@ -53,7 +58,7 @@ export function diffPlan(stored: PlanData | null, incoming: PlanData): PlanDiff 
     };
   }
   const changes: Change[] = [];
-  const planFields = fieldChanges(stored, incoming, ["title", "startYear", "endYear", "accountable"] as const);
+  const planFields = fieldChanges(stored, incoming, ["title", "shortName", "startYear", "endYear", "reportingFrom", "reportingTo", "timeZone", "accountable"] as const);
   if (planFields.length) changes.push({ op: "changed", entity: "plan", key: incoming.code, label: incoming.title, fields: planFields });
 
   diffUnits(stored, incoming, changes);
@@ -172,6 +177,8 @@ function diffIndicators(stored: Indicator[], incoming: Indicator[], out: Change[
     if (!old) out.push({ op: "added", entity: "indicator", key: code, label });
     else {
       const fields = fieldChanges(old, ind, INDICATOR_FIELDS);
+      // A document that does not state the basis keeps the stored one.
+      if (ind.basis !== undefined && ind.basis !== old.basis) fields.push({ field: "basis", from: old.basis, to: ind.basis });
       if (fields.length) out.push({ op: "changed", entity: "indicator", key: code, label, fields });
     }
   }

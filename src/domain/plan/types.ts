@@ -7,14 +7,55 @@
  */
 
 export const INDICATOR_KINDS = [
-  "cumulative", // 三年新增…: sum of monthly increments over the plan vs target
-  "per_year", // 每年新增…: year-to-date sum vs the annual target
+  "cumulative", // 三年新增…: the total since the plan began vs target
+  "per_year", // 每年新增…: the year's total to date vs the annual target
+  "annual_total", // 规上工业产值7000亿元: a flow, the year's total vs target, restarts each January
   "stock", // 总量突破…/有效数突破…: latest reported level vs target
   "ratio", // 比重/落地率/亩均/人均: latest value vs threshold
   "growth", // 年均增速…以上: reported rate vs threshold
   "reduction", // 能耗下降…以上: reported reduction vs threshold
 ] as const;
 export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
+
+/**
+ * How liaisons report an indicator each month, as statistics offices do
+ * (domain.md, "Figures are reported year to date"):
+ * - month: 当月, the month's own increment;
+ * - ytd:   1–N月累计, the total from January to the reported month;
+ * - level: 期末存量, the level at month end;
+ * - rate:  比率, a rate or share (year to date where it is a flow's rate).
+ * Stored values are in the indicator's basis; a figure stated in another basis
+ * (本月新增 for a year-to-date indicator) is converted (src/domain/report/basis.ts).
+ */
+export const REPORTING_BASES = ["month", "ytd", "level", "rate"] as const;
+export type ReportingBasis = (typeof REPORTING_BASES)[number];
+
+/** The basis practice gives each kind: flows year to date, stocks at month end, rates as rates. */
+export function defaultBasis(kind: IndicatorKind): ReportingBasis {
+  switch (kind) {
+    case "cumulative":
+    case "per_year":
+    case "annual_total":
+      return "ytd";
+    case "stock":
+      return "level";
+    case "ratio":
+    case "growth":
+    case "reduction":
+      return "rate";
+  }
+}
+
+/** The bases an indicator of `kind` may be reported in: flows as month or ytd; levels and rates only as themselves. */
+export function allowedBases(kind: IndicatorKind): readonly ReportingBasis[] {
+  const d = defaultBasis(kind);
+  return d === "ytd" ? ["ytd", "month"] : [d];
+}
+
+/** Flows: figures that add up over months (sums of increments, year-to-date totals). */
+export function isFlow(kind: IndicatorKind): boolean {
+  return kind === "cumulative" || kind === "per_year" || kind === "annual_total";
+}
 
 export const UNIT_KINDS = ["department", "county", "zone", "placeholder"] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
@@ -62,6 +103,8 @@ export interface PlanIndicator {
   aliases: string[];
   /** Per-county split (任务分解): canonical county name → target. Empty unless set by an admin (YAML). */
   shares: Record<string, number>;
+  /** Upper end of a range target (建设1—2所 → target 1, targetMax 2); null otherwise. */
+  targetMax?: number | null;
 }
 
 export interface PlanWorkItem {

@@ -369,6 +369,7 @@ export function indicatorProgress(
   switch (ind.kind) {
     case "cumulative":
     case "per_year":
+    case "annual_total":
       return sumProgress(ind, inRange, asOf, plan, opts);
     case "stock":
       return stockProgress(ind, inRange, asOf, plan, opts);
