@@ -26,6 +26,12 @@ export type PlanSourceResult =
       data: PlanData;
       /** Only for text documents: what the parser could not place. */
       unplaced: Unplaced[];
+      /**
+       * Text documents: false when the title line is lost and no title was given,
+       * so `data.title` is only a stand-in and a re-import keeps the stored title.
+       * Absent: the title is stated.
+       */
+      statesTitle?: boolean;
       parsed?: ParsedPlan;
       sourceHash: string;
       sourceName: string;
@@ -65,7 +71,8 @@ export function readPlanSource(bytes: Uint8Array, fileName: string, opts: ReadOp
   const code = opts.code ?? codeFromFileName(fileName);
   const data = planDataFromParsed(result.plan, code, opts.title ?? code);
   if (opts.title) data.title = opts.title;
-  return { ok: true, format: "text", data, unplaced: result.plan.unplaced, parsed: result.plan, sourceHash, sourceName };
+  const statesTitle = Boolean(opts.title) || result.plan.title !== null;
+  return { ok: true, format: "text", data, unplaced: result.plan.unplaced, statesTitle, parsed: result.plan, sourceHash, sourceName };
 }
 
 function readYaml(text: string, sourceHash: string, sourceName: string): PlanSourceResult {

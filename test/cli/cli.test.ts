@@ -93,6 +93,8 @@ describe.each(PROVIDERS)("CLI on %s", (provider) => {
     expect(out.status).toBe("created");
     expect(out.summary).toMatchObject({ tasks: 25, workItems: 43 });
     expect(out.unplaced.map((u) => u.reason)).toEqual(expect.arrayContaining(["title_missing", "placeholder_unit", "year"]));
+    // 建设1—2所 keeps its range and is listed for a person to confirm.
+    expect(out.unplaced).toContainEqual({ kind: "number", where: "M3#2", text: "1—2所", reason: "range_target", detail: "1—2所" });
   });
 
   it("GIVEN the same plan in the other script THEN re-import reports no change, in text and in JSON", async () => {
@@ -100,6 +102,10 @@ describe.each(PROVIDERS)("CLI on %s", (provider) => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("nothing changed");
     expect(text.stdout).toContain("Could not place");
+    expect(text.stdout).toContain("[M3#2] 「1—2所」 a range target");
+    const zh = await cli(["plan", "import", PLAN_HANS], env);
+    expect(zh.stdout).toContain("与数据库中的方案一致");
+    expect(zh.stdout).toContain("[M3#2] 「1—2所」 区间目标：以下限为目标值，上限一并保存，请核对考核口径");
     const json = await cli(["plan", "import", PLAN_HANS, "--json"], env);
     expect(json.json<{ status: string; changes: unknown[] }>()).toMatchObject({ status: "unchanged", changes: [] });
   });

@@ -98,6 +98,7 @@ describe.each([
       kind: got.kind,
       unit: got.unit,
       target: got.target,
+      targetMax: got.targetMax ?? null,
       comparator: got.comparator,
       headline: got.headline,
     }).toEqual(want);
@@ -170,6 +171,92 @@ describe("a revised version of the document", () => {
     expect(a.indicators.map((i) => [i.code, i.name, i.target, i.unit, i.kind])).toEqual(
       b.indicators.map((i) => [i.code, i.name, i.target, i.unit, i.kind]),
     );
+  });
+});
+
+/** A minimal plan whose only work item (T1#1) says `sentence`. */
+function planWith(sentence: string): ParsedPlan {
+  return planOf(
+    parsePlan(
+      [
+        "某市制造业攻坚行动方案(2021—2023年)",
+        "三、重点任务",
+        "(一)抓落实。",
+        `1. 抓项目。${sentence}(责任单位:市经信局)`,
+        "四、组织保障",
+        "(一)加强组织协调。抓好落实。(责任单位:市经信局)",
+      ].join("\n"),
+    ),
+  );
+}
+
+describe("kinds of target, read from the words", () => {
+  it.each([
+    // A year's money total is a flow reported year to date, not a level.
+    ["到2023年,全市规上工业产值突破7000亿元。", "annual_total", 7000, "亿元"],
+    ["到2023年,全市技术交易总额突破100亿元。", "annual_total", 100, "亿元"],
+    ["2022年,规上工业企业实现营业收入5000亿元。", "annual_total", 5000, "亿元"],
+    ["力争到2023年,全市工业税收收入达到80亿元。", "annual_total", 80, "亿元"],
+    ["到2023年完成工业投资500亿元。", "annual_total", 500, "亿元"],
+    ["实施三年行动计划,到2023年规上工业产值突破7000亿元。", "annual_total", 7000, "亿元"],
+    ["到2023年,规上工业用能总量控制在800万吨标准煤以内。", "annual_total", 800, "万吨标准煤"],
+    // Summed over a span of years, or stated as new or cumulative: cumulative.
+    ["三年招引落地项目100项以上,完成限上制造业投资1200亿元。", "cumulative", 1200, "亿元"],
+    ["2021—2023年完成制造业投资1200亿元。", "cumulative", 1200, "亿元"],
+    ["到2023年,三年完成制造业投资1200亿元。", "cumulative", 1200, "亿元"],
+    ["累计完成技改投资600亿元。", "cumulative", 600, "亿元"],
+    ["力争三年全市制造业贷款新增800亿元。", "cumulative", 800, "亿元"],
+    ["到2023年,腾出用能30万吨标准煤。", "cumulative", 30, "万吨标准煤"],
+    // Each year: per year.
+    ["每年完成工业投资500亿元。", "per_year", 500, "亿元"],
+    // Balances and counts of enterprises: levels.
+    ["到2023年,制造业贷款余额突破5000亿元。", "stock", 5000, "亿元"],
+    ["到2023年,规上工业企业突破6000家。", "stock", 6000, "家"],
+    ["力争到2023年全市制造业高新技术企业有效数突破2200家。", "stock", 2200, "家"],
+    ["实施科技企业三年攻坚行动计划,力争到2023年省科技型中小企业突破6000家。", "stock", 6000, "家"],
+    ["聚焦重点行业,动态培育链主企业10家。", "stock", 10, "家"],
+    ["到2023年,在役机器人总量突破2.5万台。", "stock", 25000, "台"],
+    // Per 亩 and per head: a ratio that keeps its denominator.
+    ["到2023年,规上工业亩均税收22万元。", "ratio", 22, "万元/亩"],
+    ["到2023年,亩均增加值120万元。", "ratio", 120, "万元/亩"],
+    ["到2023年,规上工业亩均税收22万元/亩。", "ratio", 22, "万元/亩"],
+    ["到2023年,规上制造业全员劳动生产率22万元/人。", "ratio", 22, "万元/人"],
+    ["到2023年,规上制造业全员劳动生产率25万元。", "ratio", 25, "万元/人"],
+  ] as const)("GIVEN %s THEN %s %d %s", (sentence, kind, target, unit) => {
+    // The amount under test is the sentence's last target.
+    const ind = planWith(sentence).indicators.at(-1);
+    expect(ind).toMatchObject({ kind, target, unit, targetMax: null });
+  });
+
+  it("GIVEN the same sentence in Traditional characters THEN the same kind and unit", () => {
+    const hant = planOf(parsePlan(HANT)).indicators.map((i) => [i.code, i.kind, i.unit, i.target, i.targetMax]);
+    const hans = planOf(parsePlan(HANS)).indicators.map((i) => [i.code, i.kind, i.unit, i.target, i.targetMax]);
+    expect(hant).toEqual(hans);
+    expect(hans).toContainEqual(["G4", "ratio", "万元/亩", 22, null]);
+  });
+});
+
+describe("range targets", () => {
+  it.each([
+    ["建设1—2所高水平技师学院。", "1—2所"],
+    ["建设1-2所高水平技师学院。", "1-2所"],
+    ["建设1～2所高水平技师学院。", "1~2所"],
+    ["建设1至2所高水平技师学院。", "1至2所"],
+    ["建设一至两所高水平技师学院。", "一至两所"],
+    ["建設一至兩所高水平技師學院。", "一至两所"],
+  ])("GIVEN %s THEN target 1, targetMax 2, and the range is listed", (sentence, text) => {
+    const plan = planWith(sentence);
+    expect(plan.indicators).toHaveLength(1);
+    expect(plan.indicators[0]).toMatchObject({ name: "建设高水平技师学院", target: 1, targetMax: 2, unit: "所", comparator: "gte" });
+    expect(plan.unplaced.filter((u) => u.reason === "range_target")).toEqual([
+      { kind: "number", where: "T1#1", text, reason: "range_target", detail: "1—2所" },
+    ]);
+  });
+
+  it("GIVEN a plain target THEN no upper end and nothing listed", () => {
+    const plan = planWith("建设2所高水平技师学院。");
+    expect(plan.indicators[0]).toMatchObject({ target: 2, targetMax: null });
+    expect(plan.unplaced.some((u) => u.reason === "range_target")).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAmount, parseChineseNumeral, scanNumbers, toHalfWidth } from "../../src/domain/plan/numbers.js";
+import { parseAmount, parseChineseNumeral, scanNumbers, toHalfWidth, withDenominator } from "../../src/domain/plan/numbers.js";
 import { detectScript, toSimplified, toTraditional } from "../../src/domain/plan/script.js";
 import {
   COUNTIES,
@@ -195,5 +195,51 @@ describe("numbers", () => {
     expect(scanNumbers("100项以上,")[0]?.bound).toBe("gte");
     expect(scanNumbers("5%以内。")[0]?.bound).toBe("lte");
     expect(scanNumbers("1—2所")[0]?.range).toEqual([1, 2]);
+  });
+
+  it.each([
+    ["建设1—2所", [1, 2], "所", "1—2所"],
+    ["建设1-2所", [1, 2], "所", "1-2所"],
+    ["建设1～2所", [1, 2], "所", "1~2所"],
+    ["建设1~2所", [1, 2], "所", "1~2所"],
+    ["建设1至2所", [1, 2], "所", "1至2所"],
+    ["建设一至两所", [1, 2], "所", "一至两所"],
+    ["培育三到五家", [3, 5], "家", "三到五家"],
+    ["新增1—2万台", [10000, 20000], "台", "1—2万台"],
+    ["投资10至20亿元以上。", [10, 20], "亿元", "10至20亿元以上"],
+  ])("GIVEN %s THEN a range %j in %s", (s, range, unit, text) => {
+    const t = scanNumbers(toHalfWidth(s)).find((x) => x.role === "quantity");
+    expect(t).toMatchObject({ range, unit, text, value: range[0] });
+  });
+
+  it.each([
+    ["十一至十二月"],
+    ["二至三年"],
+    ["打造一批平台"],
+    ["一局长一项目"],
+  ])("GIVEN %s THEN no amount is read from Chinese numerals", (s) => {
+    expect(scanNumbers(s).filter((t) => t.role === "quantity")).toEqual([]);
+  });
+
+  it.each([
+    ["22万元/亩", 22, "万元/亩"],
+    ["22万元／亩", 22, "万元/亩"],
+    ["3吨/人", 3, "吨/人"],
+  ])("GIVEN %s THEN the written denominator is kept: %d %s", (s, value, unit) => {
+    expect(parseAmount(s)).toEqual({ value, unit });
+  });
+
+  it.each([
+    ["万元", "规上工业亩均税收", "万元/亩"],
+    ["万元", "亩均增加值", "万元/亩"],
+    ["万元", "人均可支配收入", "万元/人"],
+    ["万元", "全员劳动生产率", "万元/人"],
+    ["吨标准煤", "亩均能耗", "吨标准煤/亩"],
+    ["万元/人", "全员劳动生产率", "万元/人"],
+    ["万元", "规上工业产值", "万元"],
+    ["%", "亩均税收增速", "%"],
+    ["家", "人均拥有企业", "家"],
+  ])("GIVEN %s for %s THEN the unit is %s", (unit, name, want) => {
+    expect(withDenominator(unit, name)).toBe(want);
   });
 });

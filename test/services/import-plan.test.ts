@@ -1,11 +1,14 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
-import { planDataToDocument } from "../../src/domain/plan/plan-document.js";
+import { planDataToDocument, type PlanData } from "../../src/domain/plan/plan-document.js";
 import type { Database } from "../../src/persistence/database.js";
 import { loadPlanData } from "../../src/persistence/plan-repository.js";
-import { importPlan } from "../../src/services/import-plan.js";
-import { readPlanSource } from "../../src/services/read-plan-source.js";
+import { extendPlan } from "../../src/services/extend-plan.js";
+import { importPlan, keepWhatTheTextLeavesOut } from "../../src/services/import-plan.js";
+import { codeFromFileName, readPlanSource } from "../../src/services/read-plan-source.js";
+import { BUNDLED_PLAN, seedBundledPlan } from "../../src/services/seed-bundled-plan.js";
+import { changeLine } from "../../src/i18n/plan-words.js";
 import { createTestDatabase, PROVIDERS, type TestDatabase } from "../helpers/databases.js";
 import { PLAN_HANS, PLAN_HANT } from "../helpers/paths.js";
 
@@ -253,5 +256,198 @@ describe("bad input is rejected with a reason, and nothing is read as a plan", (
     const bad = readPlanSource(Buffer.from(toYaml(doc)), "plan.yaml");
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.detail).toMatch(/indicators\.0\.target: must be a number/);
+  });
+});
+
+/** The plan file as `duban plan import <file>` reads it: no code, no title given. */
+function fileSource(file: string) {
+  const r = readPlanSource(readFileSync(file), file);
+  if (!r.ok) throw new Error(`unexpected rejection: ${r.code} ${r.detail}`);
+  return r;
+}
+
+type PlanDoc = ReturnType<typeof planDataToDocument>;
+
+async function exported(db: Database): Promise<PlanDoc> {
+  return parseYaml(toYaml(planDataToDocument((await loadPlanData(db.prisma, CODE))!))) as PlanDoc;
+}
+
+function yamlSource(doc: PlanDoc) {
+  return source(toYaml(doc), "plan.yaml");
+}
+
+describe("the code of a plan file", () => {
+  it.each([
+    ["jinhua-manufacturing-2021-2023.zh-Hans.txt"],
+    ["jinhua-manufacturing-2021-2023.zh-Hant.txt"],
+    [PLAN_HANT],
+    ["plans/Jinhua-Manufacturing-2021-2023.zh-hant.TXT"],
+  ])("GIVEN %s THEN it is the bundled plan's code", (file) => {
+    expect(codeFromFileName(file)).toBe(BUNDLED_PLAN.code);
+  });
+});
+
+describe.each(PROVIDERS)("re-importing a text document onto a plan admins have set up, on %s", (provider) => {
+  let tdb: TestDatabase;
+  let db: Database;
+  beforeAll(async () => {
+    tdb = await createTestDatabase(provider);
+    db = await tdb.open();
+    const seeded = await seedBundledPlan(db.prisma);
+    if (!seeded.seeded) throw new Error("the bundled plan was not seeded");
+  });
+  afterAll(async () => {
+    await db.close();
+    await tdb.drop();
+  });
+
+  it.each([
+    ["Traditional", PLAN_HANT],
+    ["Simplified", PLAN_HANS],
+  ])("GIVEN the seeded plan WHEN the %s file is imported THEN nothing changes, not even the title", async (_label, file) => {
+    const src = fileSource(file);
+    expect(src.statesTitle).toBe(false);
+    const outcome = await importPlan(db.prisma, src, { apply: true, actor: "test" });
+    expect(outcome.changes).toEqual([]);
+    expect(outcome.status).toBe("unchanged");
+    expect((await loadPlanData(db.prisma, CODE))!.title).toBe(BUNDLED_PLAN.title);
+  });
+
+  it("GIVEN a plan extended by plan extend WHEN either file is imported THEN the extension stays", async () => {
+    const plan = (await db.prisma.plan.findUnique({ where: { code: CODE } }))!;
+    const ext = await extendPlan(db.prisma, plan.id, { year: 2026, month: 12 }, { actor: "test", platform: "cli" });
+    expect(ext.ok).toBe(true);
+    for (const file of [PLAN_HANT, PLAN_HANS]) {
+      const outcome = await importPlan(db.prisma, fileSource(file), { apply: true, actor: "test" });
+      expect(outcome.changes).toEqual([]);
+      expect(outcome.data.reportingTo).toBe("2026-12");
+    }
+    expect((await loadPlanData(db.prisma, CODE))!).toMatchObject({ reportingFrom: "2021-01", reportingTo: "2026-12" });
+  });
+
+  it("GIVEN shares, owners, baselines, weight, basis, span, short name and time zone set by YAML WHEN either file is imported THEN it is still a no-op", async () => {
+    const doc = await exported(db);
+    doc.plan.shortName = "制造业攻坚";
+    doc.plan.timeZone = "Asia/Urumqi";
+    doc.plan.reportingFrom = "2021-03";
+    doc.plan.reportingTo = "2027-06";
+    // An owner the document never names: the unit must survive a text re-import.
+    doc.units.push({ name: "市统计局", kind: "department", aliases: ["统计局"] });
+    const output = doc.indicators.find((i) => i.code === "G2")!;
+    output.owner = "市统计局";
+    output.shares = { 义乌市: 1500, 东阳市: 800 };
+    const hightech = doc.indicators.find((i) => i.code === "T8-3")!;
+    Object.assign(hightech, { baseline: 1500, baselineYear: 2020, shareBaselines: { 义乌市: 300 }, shares: { 义乌市: 450 }, weight: 2 });
+    const robots = doc.indicators.find((i) => i.code === "T18-2")!;
+    robots.basis = "month";
+    const set = await importPlan(db.prisma, yamlSource(doc), { apply: true, actor: "test" });
+    expect(set.status).toBe("applied");
+    const before = (await loadPlanData(db.prisma, CODE))!;
+    expect(before).toMatchObject({ shortName: "制造业攻坚", timeZone: "Asia/Urumqi", reportingFrom: "2021-03", reportingTo: "2027-06" });
+    expect(before.indicators.find((i) => i.code === "G2")).toMatchObject({ owner: "市统计局", shares: { 义乌市: 1500, 东阳市: 800 } });
+    expect(before.indicators.find((i) => i.code === "T8-3")).toMatchObject({ baseline: 1500, baselineYear: 2020, shareBaselines: { 义乌市: 300 }, weight: 2 });
+    expect(before.indicators.find((i) => i.code === "T18-2")!.basis).toBe("month");
+
+    for (const file of [PLAN_HANT, PLAN_HANS]) {
+      const outcome = await importPlan(db.prisma, fileSource(file), { apply: true, actor: "test" });
+      expect(outcome.changes).toEqual([]);
+      expect(outcome.status).toBe("unchanged");
+    }
+    expect(await loadPlanData(db.prisma, CODE)).toEqual(before);
+  });
+
+  it("GIVEN those settings WHEN a YAML changes them THEN the changes are shown, and written only with apply", async () => {
+    const doc = await exported(db);
+    doc.plan.reportingTo = "2027-12";
+    const output = doc.indicators.find((i) => i.code === "G2")!;
+    output.owner = "市经信局";
+    output.shares = { 义乌市: 1600 };
+    const hightech = doc.indicators.find((i) => i.code === "T8-3")!;
+    hightech.baseline = 1600;
+    const pending = await importPlan(db.prisma, yamlSource(doc), { apply: false, actor: "test" });
+    expect(pending.status).toBe("pending");
+    const fields = (key: string) => pending.changes.find((c) => c.key === key)?.fields ?? [];
+    expect(fields(CODE)).toEqual([{ field: "reportingTo", from: "2027-06", to: "2027-12" }]);
+    expect(fields("G2")).toEqual([
+      { field: "owner", from: "市统计局", to: "市经信局" },
+      { field: "shares", from: { 义乌市: 1500, 东阳市: 800 }, to: { 义乌市: 1600 } },
+    ]);
+    expect(fields("T8-3")).toEqual([{ field: "baseline", from: 1500, to: 1600 }]);
+    expect(changeLine(pending.changes.find((c) => c.key === "G2")!, "zh").split("\n").slice(1)).toEqual([
+      "    责任单位：市统计局 → 市经信局",
+      "    分解到县（市、区）：东阳市 800，义乌市 1500 → 义乌市 1600",
+    ]);
+    expect((await loadPlanData(db.prisma, CODE))!.reportingTo).toBe("2027-06");
+  });
+
+  it("GIVEN a title given on the command line THEN it is stated, and the change is shown", async () => {
+    const src = readPlanSource(readFileSync(PLAN_HANT), PLAN_HANT, { title: "金华市制造业攻坚行动方案" });
+    if (!src.ok) throw new Error(src.detail);
+    expect(src.statesTitle).toBe(true);
+    const outcome = await importPlan(db.prisma, src, { apply: false, actor: "test" });
+    expect(outcome.changes).toEqual([
+      { op: "changed", entity: "plan", key: CODE, label: "金华市制造业攻坚行动方案", fields: [{ field: "title", from: BUNDLED_PLAN.title, to: "金华市制造业攻坚行动方案" }] },
+    ]);
+  });
+
+  it("GIVEN a plan stored by the old importer (产值 as a stock level) WHEN the text is imported THEN the kind and its reporting basis change together", async () => {
+    const doc = await exported(db);
+    const output = doc.indicators.find((i) => i.code === "G2")!;
+    output.kind = "stock";
+    output.basis = "level";
+    expect((await importPlan(db.prisma, yamlSource(doc), { apply: true, actor: "test" })).status).toBe("applied");
+    const outcome = await importPlan(db.prisma, fileSource(PLAN_HANS), { apply: true, actor: "test" });
+    expect(outcome.status).toBe("applied");
+    expect(outcome.changes).toEqual([
+      {
+        op: "changed",
+        entity: "indicator",
+        key: "G2",
+        label: "规上工业产值 7000亿元",
+        fields: [
+          { field: "kind", from: "stock", to: "annual_total" },
+          { field: "basis", from: "level", to: "ytd" },
+        ],
+      },
+    ]);
+    // As the CLI prints it to an office.
+    expect(outcome.changes.map((c) => changeLine(c, "zh"))).toEqual([
+      ["~ 修改指标 G2：规上工业产值 7000亿元", "    类型：存量 → 年度总量", "    报送口径：期末存量 → 1—N月累计"].join("\n"),
+    ]);
+    const after = (await loadPlanData(db.prisma, CODE))!.indicators.find((i) => i.code === "G2")!;
+    expect(after).toMatchObject({ kind: "annual_total", basis: "ytd", owner: "市统计局" });
+  });
+});
+
+describe("what a text document leaves out (pure)", () => {
+  const text = readPlanSource(readFileSync(PLAN_HANS), PLAN_HANS);
+  if (!text.ok) throw new Error("bundled plan rejected");
+  const stored: PlanData = { ...text.data, title: BUNDLED_PLAN.title };
+
+  it.each([
+    ["an untouched span follows the document's years", { reportingFrom: "2021-01", reportingTo: "2023-12" }, { reportingFrom: "2022-01", reportingTo: "2024-12" }],
+    ["an extended end stays, an untouched start follows", { reportingFrom: "2021-01", reportingTo: "2026-12" }, { reportingFrom: "2022-01", reportingTo: "2026-12" }],
+    ["a moved start stays", { reportingFrom: "2021-04", reportingTo: "2023-12" }, { reportingFrom: "2021-04", reportingTo: "2024-12" }],
+  ])("GIVEN the document's years become 2022—2024 THEN %s", (_label, span, want) => {
+    const revised: PlanData = { ...text.data, startYear: 2022, endYear: 2024, reportingFrom: "2022-01", reportingTo: "2024-12" };
+    expect(keepWhatTheTextLeavesOut({ ...stored, ...span }, revised, { statesTitle: false })).toMatchObject(want);
+  });
+
+  it("GIVEN a renumbered indicator THEN its settings follow it by name, not by position", () => {
+    const withShares: PlanData = {
+      ...stored,
+      indicators: stored.indicators.map((i) => (i.code === "T18-2" ? { ...i, shares: { 义乌市: 800 }, weight: 3 } : i)),
+    };
+    // A new target inserted before T18-2 shifts the position-based codes.
+    const shifted: PlanData = {
+      ...text.data,
+      indicators: text.data.indicators.map((i) =>
+        i.code === "T18-2" ? { ...i, code: "T18-3" } : i.code === "T18-3" ? { ...i, code: "T18-4" } : i,
+      ),
+    };
+    const merged = keepWhatTheTextLeavesOut(withShares, shifted, { statesTitle: false });
+    expect(merged.indicators.find((i) => i.name === "新增工业机器人")).toMatchObject({ code: "T18-2", shares: { 义乌市: 800 }, weight: 3 });
+    expect(merged.indicators.find((i) => i.name === "在役机器人总量")).toMatchObject({ code: "T18-3", shares: {}, weight: 1 });
+    expect(merged.title).toBe(BUNDLED_PLAN.title);
   });
 });

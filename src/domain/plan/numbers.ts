@@ -52,6 +52,9 @@ const MEASURE_UNITS = [
   "平方米", "万千瓦", "亿元", "万元", "万吨", "万亩", "千瓦", "公里", "元", "吨", "亩", "%",
 ] as const;
 
+/** A per-area or per-head denominator written after an amount: 22万元/亩. */
+const PER_SUFFIX = /^\/(?:亩|人|户|平方米|平方公里)/u;
+
 /** Countable things: 2.5万台 means 25000 台 (whereas 万元 is a unit of its own). */
 export const COUNT_UNITS = ["家", "项", "个", "台", "套", "所", "座", "条", "人", "名", "户", "件", "次", "期", "批"] as const;
 
@@ -79,7 +82,12 @@ export interface NumberToken {
   range?: [number, number];
 }
 
+// A range is written 1—2, 1-2, 1～2 (~ once half-width) or 1至2.
 const ARABIC = /(\d+(?:\.\d+)?)(?:\s*[—–\-~～至]+\s*(\d+(?:\.\d+)?))?/gu;
+// 一至两所, 三到五家: a range in Chinese numerals. A lone Chinese numeral is not
+// scanned (一批, 一件事, 一局长一项目 are idioms, not amounts); a range is an amount.
+const CN_NUMERAL = "[一二两三四五六七八九十百千]+";
+const CN_RANGE = new RegExp(`(${CN_NUMERAL})\\s*(?:至|到|—|–|-|~)\\s*(${CN_NUMERAL})`, "gu");
 const FRACTION = /([一二两三四五六七八九十百]+)分之([一二两三四五六七八九十百]+)/gu;
 // A Chinese magnitude used as a grade: 百亿级, 千亿级 (二级市场 is not a magnitude).
 const CN_GRADE = /[一二三四五六七八九十百千万亿]*[百千万亿][一二三四五六七八九十百千万亿]*级/gu;
@@ -99,7 +107,12 @@ function readUnit(rest: string): { unit: string; length: number; multiplier: num
     if (count) return { unit: count, length: 1 + count.length, multiplier: mult };
   }
   const measure = MEASURE_UNITS.find((u) => rest.startsWith(u));
-  if (measure) return { unit: measure, length: measure.length, multiplier: 1 };
+  if (measure) {
+    // 22万元/亩, 3吨/人: the denominator is part of the unit.
+    const per = measure.includes("/") ? null : PER_SUFFIX.exec(rest.slice(measure.length));
+    const unit = per ? `${measure}${per[0]}` : measure;
+    return { unit, length: unit.length, multiplier: 1 };
+  }
   const count = COUNT_UNITS.find((u) => rest.startsWith(u));
   if (count) return { unit: count, length: count.length, multiplier: 1 };
   for (const label of ["年", "强", "级", "版"]) {
@@ -159,7 +172,7 @@ function scanArabic(text: string): NumberToken[] {
       role: classifyArabic(rawA, rawB, unit, boundFollowedBy),
     };
     if (bound) token.bound = bound[1] === "以上" ? "gte" : "lte";
-    if (b !== undefined) token.range = [Math.min(a, b), Math.max(a, b)];
+    if (b !== undefined) token.range = [round2(Math.min(a, b)), round2(Math.max(a, b))];
     out.push(token);
   }
   return out;
@@ -203,12 +216,36 @@ function scanGrades(text: string): NumberToken[] {
   });
 }
 
+function scanChineseRanges(text: string): NumberToken[] {
+  const out: NumberToken[] = [];
+  for (const m of text.matchAll(CN_RANGE)) {
+    const a = parseChineseNumeral(m[1] as string);
+    const b = parseChineseNumeral(m[2] as string);
+    if (!Number.isFinite(a) || !Number.isFinite(b) || a === b) continue;
+    const start = m.index ?? 0;
+    let end = start + m[0].length;
+    const { unit, length, multiplier } = readUnit(text.slice(end));
+    // Only an amount of something: 一至两所, 三到五家 (not 十一至十二月, 二至三年).
+    const counted = (COUNT_UNITS as readonly string[]).includes(unit) || (MEASURE_UNITS as readonly string[]).includes(unit);
+    if (!counted) continue;
+    end += length;
+    const bound = BOUND_SUFFIX.exec(text.slice(end));
+    if (bound) end += bound[0].length;
+    const lo = Math.min(a, b) * multiplier;
+    const hi = Math.max(a, b) * multiplier;
+    const token: NumberToken = { start, end, text: text.slice(start, end), value: round2(lo), unit, role: "quantity", range: [round2(lo), round2(hi)] };
+    if (bound) token.bound = bound[1] === "以上" ? "gte" : "lte";
+    out.push(token);
+  }
+  return out;
+}
+
 /** Every number in `text`, in reading order. */
 export function scanNumbers(text: string): NumberToken[] {
-  const all = [...scanArabic(text), ...scanFractions(text), ...scanGrades(text)];
+  const all = [...scanArabic(text), ...scanFractions(text), ...scanChineseRanges(text), ...scanGrades(text)];
   all.sort((x, y) => x.start - y.start);
-  // Overlaps cannot really happen (the three scanners match disjoint alphabets),
-  // but guard anyway so a token is never reported twice.
+  // Scanners can overlap on odd text (一至三分之一): the earlier token wins, so
+  // a number is never reported twice.
   const out: NumberToken[] = [];
   for (const t of all) {
     const last = out[out.length - 1];
@@ -222,4 +259,23 @@ export function scanNumbers(text: string): NumberToken[] {
 export function parseAmount(s: string): { value: number; unit: string } | null {
   const t = scanNumbers(toHalfWidth(s.trim()))[0];
   return t ? { value: t.value, unit: t.unit } : null;
+}
+
+/** Names that measure an amount per 亩 or per person: 亩均税收, 人均增加值, 全员劳动生产率. */
+const PER_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/亩均/u, "亩"],
+  [/人均|劳动生产率/u, "人"],
+  [/户均/u, "户"],
+];
+
+/**
+ * 规上工业亩均税收22万元 is 22万元 per 亩: the name carries the denominator the
+ * amount leaves out, and the unit keeps it (万元/亩), so the figure is never
+ * taken for a total. Only amounts of money, mass or power take one; a unit that
+ * already has a denominator, a percentage or a count is left as it is.
+ */
+export function withDenominator(unit: string, name: string): string {
+  if (unit.includes("/") || !/元|吨|千瓦/u.test(unit)) return unit;
+  const per = PER_NAMES.find(([re]) => re.test(name));
+  return per ? `${unit}/${per[1]}` : unit;
 }

@@ -13,7 +13,7 @@
  * Nothing here knows this particular document's sentences: targets are read
  * with general rules (verb + thing + number + unit, 每年/三年/突破/年均增速 …).
  */
-import { toHalfWidth, scanNumbers, type NumberToken } from "./numbers.js";
+import { COUNT_UNITS, toHalfWidth, scanNumbers, withDenominator, type NumberToken } from "./numbers.js";
 import { detectScript, toSimplified, toTraditional } from "./script.js";
 import {
   COUNTIES,
@@ -433,7 +433,11 @@ function tail(s: string, n = 24): string {
 // Targets
 
 /** An indicator found in the text, before codes are assigned. */
-type Found = Omit<PlanIndicator, "code" | "shares"> & { at: number };
+type Found = Omit<PlanIndicator, "code" | "shares"> & {
+  at: number;
+  /** A range target (1—2所): the number as written, and where. */
+  range?: { text: string; at: number };
+};
 
 type Positioned = Unplaced & { at: number };
 
@@ -496,7 +500,43 @@ function lastIndexOfPattern(s: string, re: RegExp, before: number): number {
   return -1;
 }
 
-function inferKind(unit: string, name: string, segment: string, item: string): IndicatorKind {
+/** Money a year's statistics add up (产值, 营业收入, 交易额, 投资, 税收 …), unless it is a balance. */
+const MONEY_UNIT = /元$/u;
+/** Amounts held at a moment, not earned over a year: 贷款余额, 资产, 市值. */
+const MONEY_STOCK = /余额|存量|保有|资产|市值|注册资本|基金规模/u;
+/** Physical quantities a year's statistics add up. */
+const PHYSICAL_FLOW = /产值|产量|用电量|用水量|用能总量|能耗总量|排放总量|排放量/u;
+/**
+ * Time phrases, read left to right: a span of years (三年, 2021—2023年) or one
+ * year (到2023年, 2023年底). 每年/年均 are not here: they make per-year targets.
+ */
+const TIME_PHRASE = /\d{4}\s*[—–\-~至]+\s*\d{4}年|(?<![\d第当每今明去近上])[二两三四五六七八九十]年(?![均级度])|(\d{4})年/gu;
+
+/**
+ * Whether the amount just after `before` is summed over several years: the last
+ * time phrase before it is a span (三年招引…,完成投资1200亿元), not a single year
+ * (到2023年,全市技术交易总额突破100亿元 is that year's volume).
+ */
+function summedOverYears(before: string): boolean {
+  let span = false;
+  for (const m of before.matchAll(TIME_PHRASE)) span = m[1] === undefined;
+  return span;
+}
+
+/**
+ * The kind of a target, from its words (domain.md, "Kinds of target"):
+ * - %: a growth rate (增速), a reduction (下降) or a ratio;
+ * - per 亩 / per head (万元/亩, 亩均, 人均): a ratio;
+ * - 每年/年均: per year; 新增/累计: cumulative over the plan;
+ * - an amount of money (产值, 营业收入, 交易额, 投资, 税收 …) or a physical
+ *   flow (产量, 用电量): the year's total (annual_total, reported year to date,
+ *   restarting each January), unless a span of years governs it (三年…完成投资
+ *   1200亿元: cumulative) or it is a balance (贷款余额: stock);
+ * - a count with 突破/总量/有效数/动态 (规上工业企业突破6000家, 动态培育链主企业
+ *   10家): a stock level;
+ * - anything else counted: cumulative.
+ */
+function inferKind(unit: string, name: string, segment: string, item: string, sentence: string): IndicatorKind {
   if (unit === "%" || unit === "个百分点") {
     if (/增速|增长|增幅/u.test(name)) return "growth";
     if (/下降|降低|减少|压减|削减/u.test(name)) return "reduction";
@@ -505,7 +545,12 @@ function inferKind(unit: string, name: string, segment: string, item: string): I
   if (unit.includes("/") || /亩均|人均|户均|地均/u.test(name)) return "ratio";
   if (/每年|年均/u.test(segment)) return "per_year";
   if (/新增|累计/u.test(item)) return "cumulative";
-  if (/突破|总量|总额|有效数|保有量|存量|规模达/u.test(item)) return "stock";
+  const money = MONEY_UNIT.test(unit);
+  if (money && MONEY_STOCK.test(name)) return "stock";
+  if (money || (!(COUNT_UNITS as readonly string[]).includes(unit) && PHYSICAL_FLOW.test(name))) {
+    return summedOverYears(sentence) ? "cumulative" : "annual_total";
+  }
+  if (/突破|总量|总额|有效数|保有量|存量|规模达|动态/u.test(item)) return "stock";
   return "cumulative";
 }
 
@@ -534,6 +579,19 @@ function deadlineFor(sentence: string, endYear: number): string {
   return `${year}-12-31`;
 }
 
+/**
+ * 建设1—2所: the indicator keeps both ends (target 1, targetMax 2), and the range
+ * is listed so that a person confirms how it is judged rather than finding it
+ * silently narrowed to one number.
+ */
+function rangeFlags(found: Found[], where: string): Positioned[] {
+  return found.flatMap((f) =>
+    f.range && f.targetMax != null
+      ? [{ kind: "number" as const, where, text: f.range.text, reason: "range_target" as const, detail: `${f.target}—${f.targetMax}${f.unit}`, at: f.range.at }]
+      : [],
+  );
+}
+
 function numberUnplaced(t: NumberToken, where: string, at: number, reason: Unplaced["reason"]): Positioned {
   return { kind: "number", where, text: t.text, reason, at };
 }
@@ -555,8 +613,11 @@ function extractTargets(scope: TargetScope): { found: Found[]; unplaced: Positio
       continue;
     }
     const target = readTarget(text, t, tokens, scope);
-    if (target) found.push({ ...target, at });
-    else unplaced.push(numberUnplaced(t, scope.where, at, "not_a_target"));
+    if (!target) {
+      unplaced.push(numberUnplaced(t, scope.where, at, "not_a_target"));
+      continue;
+    }
+    found.push({ ...target, at, ...(t.range ? { range: { text: t.text, at } } : {}) });
   }
   return { found, unplaced };
 }
@@ -604,14 +665,16 @@ function readTarget(text: string, t: NumberToken, tokens: NumberToken[], scope: 
   if (Array.from(name).length < 2 || !/[\u4e00-\u9fff]/u.test(name)) return null;
 
   const segment = text.slice(segStart, t.start);
-  const kind = inferKind(t.unit, name, segment, (headVerb ?? "") + rawSubject + suffix);
-  const finalName = ratioName(name, t.unit, kind);
+  const unit = withDenominator(t.unit, name);
+  const kind = inferKind(unit, name, segment, (headVerb ?? "") + rawSubject + suffix, text.slice(sentenceStart, t.start));
+  const finalName = ratioName(name, unit, kind);
   const comparator = t.bound ?? (/(不超过|不高于|控制在|以内)$/u.test(rawSubject) ? "lte" : "gte");
   return {
     name: finalName,
     kind,
-    unit: t.unit,
+    unit,
     target: t.value,
+    targetMax: t.range ? t.range[1] : null,
     comparator,
     deadline: deadlineFor(text.slice(sentenceStart, t.start), scope.endYear),
     source: text.slice(itemStart, suffixEnd).trim(),
@@ -753,7 +816,7 @@ function buildTask(
 
     const targets = extractTargets({ doc, start: textStart, end: raw.bodyStart + c.open, where: ref, workItemRef: ref, endYear });
     found.push(...targets.found);
-    unplaced.push(...targets.unplaced);
+    unplaced.push(...targets.unplaced, ...rangeFlags(targets.found, ref));
     workItems.push({ ref, seq, text: itemText, clause: c.content.trim(), units, notes: parsed.notes });
     prev = c.close + 1;
   });
@@ -780,6 +843,7 @@ function toIndicator(f: Found, code: string): PlanIndicator & { at: number } {
     kind: f.kind,
     unit: f.unit,
     target: f.target,
+    targetMax: f.targetMax ?? null,
     comparator: f.comparator,
     deadline: f.deadline,
     source: f.source,
@@ -844,6 +908,7 @@ function buildPlan(
       unplaced.push({ kind: "number", where: "goals", text: goal.source, reason: "duplicate_of", detail: match.indicator.code, at: goal.at });
     } else {
       indicators.push(toIndicator(goal, `G${++goalNo}`));
+      unplaced.push(...rangeFlags([goal], "goals"));
     }
   }
 

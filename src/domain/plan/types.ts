@@ -160,7 +160,8 @@ export interface Unplaced {
     | "unknown_unit"
     | "no_units"
     | "trailing_text"
-    | "duplicate_of";
+    | "duplicate_of"
+    | "range_target";
   /** For duplicate_of: the indicator code it duplicates, etc. */
   detail?: string;
 }

@@ -60,7 +60,7 @@ const MAGNITUDE: Record<string, number> = { 百: 100, 千: 1e3, 万: 1e4, 亿: 1
 
 /** Base units, longest first so 元/人 wins over 元 and 个百分点 over 个. */
 const BASE_UNITS = [
-  "吨标准煤", "个百分点", "百分点", "元/人", "美元", "标准煤", "元", "吨", "%", ...COUNT_UNITS,
+  "吨标准煤", "个百分点", "百分点", "元/人", "元/亩", "元/户", "美元", "标准煤", "元", "吨", "%", ...COUNT_UNITS,
 ].sort((a, b) => b.length - a.length);
 
 const COUNT_SET: ReadonlySet<string> = new Set(COUNT_UNITS);
