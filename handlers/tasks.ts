@@ -1,36 +1,57 @@
+import { planName } from "../src/domain/obligations/obligations.js";
 import type { Period } from "../src/domain/report/types.js";
 import { periodKey } from "../src/domain/report/types.js";
 import { periodLabel, periodLabelFromKey } from "../src/i18n/report-words.js";
 import type { HandlerContext } from "./context.js";
 import { fmtNumber } from "./reply-helpers.js";
+import { notOwedLine } from "./status.js";
 import type { Reply } from "./types.js";
 
-/** 我的任务: the work items my unit leads and the indicators it owes, with last values. */
+const BASIS_WORDS = { month: { zh: "报当月数", en: "monthly figure" }, ytd: { zh: "报1—N月累计数", en: "year to date" }, level: { zh: "报月末数", en: "month-end level" }, rate: { zh: "报比率", en: "rate" } } as const;
+
+/** 我的任务: per plan, the work items my unit leads and the indicators it owes, with targets and last values. */
 export async function handleTasks(period: Period, ctx: HandlerContext): Promise<Reply> {
   const { lang, store } = ctx;
+  const zh = lang === "zh";
   const unit = ctx.unit!;
-  const { workItems, indicators } = ctx.obligations!;
-  const last = await store.latestValues(unit.id, indicators.map((i) => i.id), periodKey(period));
+  const obligations = ctx.obligations ?? [];
   const lines: string[] = [];
-  if (workItems.length) {
-    lines.push(lang === "zh" ? `**牵头的工作事项(${workItems.length} 项)**` : `**Work items you lead (${workItems.length})**`);
-    for (const w of workItems) lines.push(`- [${w.ref}] ${clip(w.text, 40)}`);
+  const several = obligations.length > 1;
+  const all = obligations.flatMap((o) => o.indicators.map((i) => i.id));
+  const last = await store.latestValues(unit.id, all, periodKey(period));
+  for (const ob of obligations) {
+    if (several || ob.plan.example) lines.push(`**《${planName(ob.plan)}》**`);
+    if (!ob.owes) lines.push(notOwedLine(ob, period, lang));
+    if (ob.workItems.length) {
+      lines.push(zh ? `牵头的工作事项（${ob.workItems.length} 项）：` : `Work items you lead (${ob.workItems.length}):`);
+      for (const w of ob.workItems) lines.push(`- [${w.ref}] ${clip(w.text, 40)}`);
+    }
+    if (ob.indicators.length) {
+      lines.push(zh ? `需报指标（${ob.indicators.length} 个）：` : `Indicators owed (${ob.indicators.length}):`);
+      for (const i of ob.indicators) {
+        const v = last.get(i.id);
+        const target = i.share !== undefined
+          ? zh ? `分解目标 ${fmtNumber(i.share)}${i.unit}` : `your share ${fmtNumber(i.share)}${i.unit}`
+          : zh ? `目标 ${fmtNumber(i.target)}${i.targetMax !== null ? `—${fmtNumber(i.targetMax)}` : ""}${i.unit}` : `target ${fmtNumber(i.target)}${i.unit}`;
+        const lastText = v ? (zh ? `上次 ${fmtNumber(v.value)}${i.unit}（${periodLabelFromKey(v.period, lang)}）` : `last ${fmtNumber(v.value)}${i.unit} (${periodLabelFromKey(v.period, lang)})`) : zh ? "尚无数据" : "no data yet";
+        lines.push(`- \`${i.code}\` ${i.name}：${target}，${BASIS_WORDS[i.basis][lang]}；${lastText}`);
+      }
+    }
+    if (ob.owes && !ob.indicators.length) {
+      lines.push(zh ? "本单位没有需要按月上报的量化指标，每月报送工作进展即可。" : "Your unit owes no numeric indicator; report your progress each month.");
+    } else if (ob.owes && ob.narrative) {
+      lines.push(zh ? "另需每月报送工作进展（文字）。" : "Also report your progress (text) each month.");
+    }
   }
-  lines.push(lang === "zh" ? `**${periodLabel(period, lang)} 需报指标(${indicators.length} 个)**` : `**Indicators owed for ${periodLabel(period, lang)} (${indicators.length})**`);
-  for (const i of indicators) {
-    const v = last.get(i.id);
-    const target = i.share !== undefined ? (lang === "zh" ? `本地目标 ${fmtNumber(i.share)}${i.unit}` : `local target ${fmtNumber(i.share)}${i.unit}`) : `${lang === "zh" ? "目标" : "target"} ${fmtNumber(i.target)}${i.unit}`;
-    const lastText = v ? `${lang === "zh" ? "上次" : "last"} ${fmtNumber(v.value)}${i.unit} (${periodLabelFromKey(v.period, lang)})` : lang === "zh" ? "尚无数据" : "no data yet";
-    lines.push(`- \`${i.code}\` ${i.name}: ${target}; ${lastText}`);
+  if (!obligations.length) {
+    lines.push(zh ? "本单位在各方案中没有牵头的工作事项，也没有分解到的指标。" : "Your unit leads no work item and holds no target share in any plan.");
   }
-  if (!indicators.length) {
-    lines.push(lang === "zh" ? "本单位没有需要按月上报的量化指标,可只报进展情况。" : "Your unit owes no numeric indicator; you can report progress only.");
-  }
+  const owing = obligations.some((o) => o.owes);
   return {
     status: "info",
-    title: lang === "zh" ? `${unit.name} 的任务` : `${unit.name}: tasks`,
+    title: zh ? `${unit.name} 的任务（${periodLabel(period, lang)}）` : `${unit.name}: tasks (${periodLabel(period, lang)})`,
     lines,
-    actions: [{ id: "open_report_form", label: lang === "zh" ? "填报" : "Report", value: `${period.year}-${String(period.month).padStart(2, "0")}` }],
+    actions: owing ? [{ id: "open_report_form", label: zh ? "填报" : "Report", value: `${period.year}-${String(period.month).padStart(2, "0")}` }] : undefined,
   };
 }
 

@@ -42,6 +42,8 @@ export interface ReportFormSubmission {
   period?: string;
   /** The unit the form was opened for (a liaison may be bound to several). */
   unit?: string;
+  /** The plan the form was opened for (its code): a unit may report in several plans. */
+  plan?: string;
   values: Record<string, string>;
   progress?: string;
   problems?: string;
@@ -54,6 +56,8 @@ export interface ReportFormSubmission {
 export interface ReportForm {
   mode: "report" | "correct";
   unit: { id: number; name: string };
+  /** The plan it reports in (code, and the name people read). */
+  plan: { code: string; name: string };
   period: { key: string; label: string };
   indicators: {
     code: string;
@@ -102,7 +106,7 @@ export interface Bot {
   /** Handles one incoming command or submission. Never throws for user input. */
   handle(incoming: Incoming): Promise<Reply>;
   /** The prefilled report form for the user (or a reply explaining why not: unbound, several units…). */
-  openForm(who: Pick<Incoming, "platform" | "tenant" | "userId" | "lang">, opts?: { period?: string; unit?: string; mode?: "report" | "correct" }): Promise<ReportForm | Reply>;
+  openForm(who: Pick<Incoming, "platform" | "tenant" | "userId" | "lang">, opts?: { period?: string; unit?: string; plan?: string; mode?: "report" | "correct" }): Promise<ReportForm | Reply>;
 }
 
 /** What the local chat needs besides the Bot: who one can pretend to be. */

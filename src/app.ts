@@ -17,7 +17,7 @@ import { checkHealth } from "./http/health.js";
 import { sendJson, startHttpServer, type HttpServer } from "./http/http-server.js";
 import type { Logger } from "./logging/logger.js";
 import { openDatabase, type Database } from "./persistence/database.js";
-import { findPlan } from "./persistence/plan-repository.js";
+import { loadPlanRefs } from "./persistence/plan-facts.js";
 import { createBot } from "./services/bot.js";
 import { systemClock } from "./services/clock.js";
 import { seedBundledPlan } from "./services/seed-bundled-plan.js";
@@ -73,16 +73,18 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
   } else {
     log.error({ error: seed.error.code, detail: seed.error.detail }, "could not import the plan file");
   }
-  const plan = await findPlan(database.prisma);
-  if (!plan) {
+  const plans = await loadPlanRefs(database.prisma);
+  if (!plans.length) {
     await database.close();
     throw new Error("no plan in the database: import one with `duban plan import <file>`");
   }
+  // Periods named in chat (上月, 10月) are read on the plans' clock, not the server's TZ.
+  const zone = plans[0]!.timeZone;
 
   const bot = createBot({
     db: database.prisma,
-    store: createStore(database.prisma, plan.id),
-    clock: clock ?? systemClock(config.tz),
+    store: createStore(database.prisma, clock ? { now: () => clock.now() } : {}),
+    clock: clock ?? systemClock(zone),
     logger: log,
     // PostgreSQL overlaps I/O; on SQLite the reports in flight together commit together
     // (unit-of-work.ts), while the bound keeps each burst short enough to ack between.
@@ -144,8 +146,6 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
     (reminders ?? true) && Object.keys(senders).length
       ? startReminderScheduler({
           db: database.prisma,
-          planId: plan.id,
-          timeZone: config.tz,
           senders,
           bot,
           log,
@@ -161,8 +161,6 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
     (reminders ?? true) && Object.keys(posters).length
       ? startBriefingScheduler({
           db: database.prisma,
-          planId: plan.id,
-          timeZone: config.tz,
           posters,
           log,
           instanceId: `${hostname()}:${process.pid}`,
@@ -171,7 +169,7 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
         })
       : undefined;
   // The State Council publishes next year's holidays each November: say so until an admin enters them.
-  const year = Number(wallClock(clock?.now() ?? new Date(), config.tz).date.slice(0, 4));
+  const year = Number(wallClock(clock?.now() ?? new Date(), zone).date.slice(0, 4));
   const missing = createWorkingCalendar({ overrides: await calendarOverrides(database.prisma) }).missingYears(year, year + 1);
   if (missing.length) log.warn({ years: missing }, `working calendar missing for ${missing.join(", ")}: reminders there assume Mon–Fri; enter the official calendar with duban calendar add`);
 
@@ -180,7 +178,7 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
   if (platforms.local) {
     localChat = createLocalChat({
       bot,
-      directory: createLocalDirectory(database.prisma, plan.id),
+      directory: createLocalDirectory(database.prisma),
       http,
       logger: log,
       onQuit,
@@ -192,7 +190,7 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
   }
 
   return {
-    http, database, bot, planId: plan.id, platforms, slack, dingtalk,
+    http, database, bot, planId: plans[0]!.id, platforms, slack, dingtalk,
     async stop() {
       await scheduler?.stop();
       await briefings?.stop();

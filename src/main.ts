@@ -20,8 +20,6 @@ export async function main(env: Record<string, string | undefined> = process.env
     }
     throw e;
   }
-  // node-cron and our date maths read TZ; make the process agree with the config.
-  process.env.TZ = config.tz;
   const log = createLogger(config.logLevel);
   log.info({ config: describeConfig(config) }, "starting duban");
 

@@ -17,7 +17,9 @@ import { createResponder } from "../../src/adapters/slack/response-url.js";
 import { startApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { bind } from "../../src/persistence/binding-repository.js";
-import { obligationsOf } from "../../src/persistence/obligation-repository.js";
+import { unitObligation } from "../../src/domain/obligations/obligations.js";
+import { loadPlanFacts } from "../../src/persistence/plan-facts.js";
+import { extendPlan } from "../../src/services/extend-plan.js";
 
 const [mode, secret, sinkUrl, connectionsArg] = process.argv.slice(2) as [string, string, string, string];
 const connections = Number(connectionsArg);
@@ -59,12 +61,17 @@ async function duban() {
   // One liaison per connection, each of a different lead unit, reporting a
   // count indicator that unit owes (any positive figure is plausible).
   const db = app.database.prisma;
+  // The bundled plan ran 2021–2023: extended through this year, as an admin would, so today's month is reportable.
+  const year = new Date().getUTCFullYear();
+  await extendPlan(db, app.planId, { year: year + 1, month: 12 }, { actor: "bench", platform: "cli" });
+  const facts = (await loadPlanFacts(db, app.planId))!;
+  const month = { year, month: new Date().getUTCMonth() + 1 };
   const units = await db.unit.findMany({ where: { roles: { some: { role: "lead" } } }, orderBy: { id: "asc" } });
   const texts: { userId: string; text: string }[] = [];
   for (const unit of units) {
     if (texts.length >= connections) break;
-    const owed = await obligationsOf(db, app.planId, unit.id);
-    const ind = owed.indicators.find((i) => (i.kind === "cumulative" || i.kind === "per_year") && ["家", "项", "个", "台"].includes(i.unit));
+    const owed = unitObligation(facts, unit.id, month);
+    const ind = owed.indicators.find((i) => (i.kind === "cumulative" || i.kind === "per_year") && i.via === "lead" && ["家", "项", "个", "台"].includes(i.unit));
     if (!ind) continue;
     const userId = `U${texts.length}`;
     await bind(db, { platform: "slack", tenant: "", userId }, unit.id, "liaison", "bench");

@@ -1,5 +1,6 @@
 import type { IndicatorBrief, Period, Problem } from "../domain/report/types.js";
 import type { Lang } from "./lang.js";
+import { spanWords } from "./time-words.js";
 
 /** Problem codes from the report grammar and validation, in words a liaison understands. */
 
@@ -13,7 +14,9 @@ export function periodLabelFromKey(key: number, lang: Lang): string {
   return periodLabel({ year: Math.floor(key / 100), month: key % 100 }, lang);
 }
 
-const ind = (i: IndicatorBrief) => `${i.name}(${i.code})`;
+const ind = (i: IndicatorBrief) => `${i.name}（${i.code}）`;
+const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 6 });
+const fmt = (n: number) => NUMBER.format(n);
 const names = (xs: IndicatorBrief[]) => xs.map(ind).join("、");
 
 export function problemText(p: Problem, lang: Lang): string {
@@ -67,7 +70,46 @@ export function problemText(p: Problem, lang: Lang): string {
         : `${p.period ? periodLabel(p.period, lang) : "That month"} is closed for reporting; ask an admin if a change is needed`;
     case "share_over_100":
       return zh ? `${ind(p.indicator)} 是比例,不能超过 100%(填的是 ${p.value}%)` : `${ind(p.indicator)} is a share and cannot exceed 100% (got ${p.value}%)`;
+    case "outside_plan": {
+      const list = p.plans.map((x) =>
+        zh
+          ? `《${x.name}》${x.position === "after" ? `已于${periodLabel(x.end, lang)}结束` : `自${periodLabel(x.start, lang)}开始报送`}（实施期${spanWords({ start: x.start, end: x.end }, lang)}）`
+          : `"${x.name}" ${x.position === "after" ? `ended with ${periodLabel(x.end, lang)}` : `starts with ${periodLabel(x.start, lang)}`} (${spanWords({ start: x.start, end: x.end }, lang)})`,
+      );
+      return zh
+        ? `${periodLabel(p.period, lang)}不在本单位任何方案的实施期内，不能上报：${list.join("；")}`
+        : `${periodLabel(p.period, lang)} is outside every plan your unit reports in: ${list.join("; ")}`;
+    }
+    case "ambiguous_plan":
+      return zh
+        ? `「${p.raw}」在多个方案中都有（${p.plans.map((x) => `《${x}》`).join("、")}），请在指标前写明方案，如「上报 ${p.plans[0]} ${p.raw} …」`
+        : `"${p.raw}" is in several plans (${p.plans.join(", ")}); name the plan first, e.g. "report ${p.plans[0]} ${p.raw} …"`;
+    case "ytd_decreased":
+      return zh
+        ? `${ind(p.indicator)} 按当年累计数报送，${periodLabel(p.neighbour.period, lang)}已累计 ${fmt(p.neighbour.value)}${p.indicator.unit}，${p.side === "earlier" ? "之后的累计数不会更少" : "之前月份的累计数不会更多"}（填的是 ${fmt(p.value)}${p.indicator.unit}）；如确需更正，请用「修改」并写明原因`
+        : `${ind(p.indicator)} is a year-to-date total: ${periodLabel(p.neighbour.period, lang)} already stands at ${fmt(p.neighbour.value)}${p.indicator.unit}, so ${fmt(p.value)} ${p.side === "earlier" ? "cannot be less" : "cannot be more"}; to revise it, use "correct" with a reason`;
+    case "basis_needs_months": {
+      const months = p.missing.map((m) => periodLabel(m, lang)).join(zh ? "、" : ", ");
+      return p.stated === "month"
+        ? zh
+          ? `${ind(p.indicator)} 按1—N月累计数报送；写的是本月新增数，但还没有${months}的累计数，无法换算。请直接报1—${p.missing[0] ? p.missing[0].month + 1 : ""}月累计数，如「${p.indicator.name} 累计 …${p.indicator.unit}」`
+          : `${ind(p.indicator)} is reported year to date; "this month" needs ${months}'s year-to-date figure, which is missing. Send the year-to-date total instead`
+        : zh
+          ? `${ind(p.indicator)} 按当月数报送；写的是累计数，但${months}还没有报数，无法换算出本月数。请直接报本月新增数`
+          : `${ind(p.indicator)} is reported month by month; a year-to-date figure needs ${months}, which are missing. Send this month's figure instead`;
+    }
+    case "basis_period_mismatch":
+      return zh
+        ? `${ind(p.indicator)} 写的是1—${p.through}月累计，但上报的是${periodLabel(p.period, lang)}；请写1—${p.period.month}月累计，或写明月份「上报 ${p.period.year}年${p.through}月 …」`
+        : `${ind(p.indicator)} says Jan–${p.through} but the report is for ${periodLabel(p.period, lang)}`;
+    case "late_change_needs_reason":
+      return zh
+        ? `已过报送截止日（${p.due}），更改已报数据需说明原因：${p.changes.map((c) => `${c.indicator.name} ${fmt(c.from)}→${fmt(c.to)}${c.indicator.unit}`).join("、")}。请用「修改 … 原因：…」`
+        : `The due date (${p.due}) has passed: changing a reported figure needs a reason (${p.changes.map((c) => `${c.indicator.name} ${fmt(c.from)}→${fmt(c.to)}`).join(", ")}). Use "correct … reason: …"`;
     case "cumulative_decreased":
+      if (p.rule === "negative_total") {
+        return zh ? `${ind(p.indicator)} 是累计数，不能为负（${p.value}${p.indicator.unit}）` : `${ind(p.indicator)} is a year-to-date total and cannot be negative (${p.value}${p.indicator.unit})`;
+      }
       return p.rule === "negative_increment"
         ? zh
           ? `${ind(p.indicator)} 填的是本月新增数,不能为负(${p.value}${p.indicator.unit})`

@@ -36,3 +36,32 @@ function conflictText(p: Exclude<SettingProblem, { code: "unknown_key" | "bad_va
   if (p.code === "opens_not_before_due") return zh ? "开始填报日必须早于截止日" : "The window must open before the due date";
   return zh ? "至少要提醒一类单位(牵头单位或分解到的县市区)" : "At least one kind of unit must be reminded (lead units or counties with shares)";
 }
+
+/** A reminder step in words: 开始填报通知, 截止前提醒, 截止日提醒, 第2次逾期通报; digest and briefing posts too. */
+export function stepWords(step: string, lang: Lang): string {
+  const zh = lang === "zh";
+  const esc = /^escalation_(\d+)$/u.exec(step);
+  if (esc) return zh ? `第${esc[1]}次逾期通报` : `escalation ${esc[1]}`;
+  switch (step) {
+    case "opening":
+      return zh ? "开始填报通知" : "opening notice";
+    case "before_due":
+      return zh ? "截止前提醒" : "reminder before the due date";
+    case "due_day":
+      return zh ? "截止日提醒" : "due-day reminder";
+    case "digest":
+      return zh ? "月度监测通报" : "monthly digest";
+    default: {
+      const b = /^briefing:([^:]+):(\w+)$/u.exec(step);
+      if (!b) return step;
+      const annual = /^\d{4}$/u.test(b[1]!);
+      const kind = b[2] === "county" ? (zh ? "县（市、区）" : "counties") : zh ? "牵头部门" : "lead departments";
+      return zh ? `${annual ? "年度考核" : "季度通报"}（${kind}）` : `${annual ? "annual assessment" : "quarterly briefing"} (${kind})`;
+    }
+  }
+}
+
+/** Who a step goes to. */
+export function audienceWords(audience: string, lang: Lang): string {
+  return audience === "unit" ? (lang === "zh" ? "各单位联络员" : "unit liaisons") : lang === "zh" ? "专班群" : "task-force group";
+}

@@ -1,7 +1,7 @@
 import type { Db } from "./database.js";
 import { CLAIM_LEASE_MS, deliveryKey, type DeliveryKey } from "./delivery-repository.js";
-import { sqlFor, tuples, type SqlValue } from "./sql.js";
-import { mapAt } from "../domain/multimap.js";
+import { asDate, sqlFor, tuples, type SqlValue } from "./sql.js";
+import type { StoredMonth } from "../domain/obligations/obligations.js";
 
 /**
  * The reminder run's reads and claims in bulk: a run for 1,000 units must not
@@ -9,80 +9,28 @@ import { mapAt } from "../domain/multimap.js";
  * the database, not the platforms' rate limits, sets the pace.
  */
 
-export interface UnitStatus {
-  unitId: number;
-  name: string;
-  reported: boolean;
-  owed: number;
-  missing: number;
-  workItems: number;
-  owedLines: { name: string; unit: string; last?: string }[];
-}
-
-/** For each unit: what it owes (led work items' indicators + shares) and what it has reported for `period`. */
-export async function unitStatuses(db: Db, planId: number, units: { id: number; name: string }[], period: number): Promise<UnitStatus[]> {
-  // Whole-plan reads filtered here: an IN list of 1,000 unit ids would exceed SQLite's
-  // parameter limit, and the plan's rows are what we need anyway. Plain SQL: these reads sit in
-  // front of a fan-out's first message, and through Prisma's nested findMany they cost ~50 ms warm
-  // and 100–200 ms the first time in a process (on a busy machine) against a few ms here.
-  const sql = sqlFor(db);
-  type Ind = { id: number; name: string; unit: string; ordinal: number };
-  const leads = await sql.query<{ unitId: number; workItemId: number; id: number | null; name: string; unit: string; ordinal: number }>(
-    `SELECT wu."unitId", wu."workItemId", i."id", i."name", i."unit", i."ordinal"
-     FROM "WorkItemUnit" wu
-     JOIN "WorkItem" wi ON wi."id" = wu."workItemId"
-     JOIN "Task" t ON t."id" = wi."taskId"
-     LEFT JOIN "Indicator" i ON i."workItemId" = wi."id" AND i."retiredAt" IS NULL
-     WHERE wu."role" = 'lead' AND t."planId" = ?`,
-    [planId],
-  );
-  const shares = await sql.query<{ unitId: number } & Ind>(
-    `SELECT s."unitId", i."id", i."name", i."unit", i."ordinal"
-     FROM "IndicatorShare" s JOIN "Indicator" i ON i."id" = s."indicatorId"
-     WHERE i."planId" = ? AND i."retiredAt" IS NULL`,
-    [planId],
-  );
-  const reports = await sql.query<{ unitId: number; indicatorId: number | null }>(
-    `SELECT r."unitId", v."indicatorId"
-     FROM "Report" r LEFT JOIN "IndicatorValue" v ON v."reportId" = r."id" AND v."current" = TRUE
+/**
+ * Every unit's stored report of one plan and month, as the obligations rule reads it
+ * (domain/obligations monthStatus): first submission, values of the current revision, and
+ * whether that revision carries a progress narrative. One query for the whole plan.
+ */
+export async function storedMonths(db: Db, planId: number, period: number): Promise<Map<number, StoredMonth>> {
+  const rows = await sqlFor(db).query<{ unitId: unknown; firstAt: unknown; progress: unknown; indicatorId: unknown }>(
+    `SELECT r."unitId", r."firstAt", rr."progress", v."indicatorId"
+     FROM "Report" r
+     JOIN "ReportRevision" rr ON rr."reportId" = r."id" AND rr."revision" = r."revision"
+     LEFT JOIN "IndicatorValue" v ON v."reportId" = r."id" AND v."revision" = r."revision" AND v."current" = TRUE
      WHERE r."planId" = ? AND r."period" = ?`,
     [planId, period],
   );
-  const owed = new Map<number, Map<number, Ind>>();
-  const workItems = new Map<number, Set<number>>();
-  const add = (unitId: number, i: Ind) => mapAt(owed, unitId).set(i.id, i);
-  for (const l of leads) {
-    const unitId = Number(l.unitId);
-    let items = workItems.get(unitId);
-    if (!items) workItems.set(unitId, (items = new Set()));
-    items.add(Number(l.workItemId));
-    if (l.id !== null) add(unitId, { id: Number(l.id), name: l.name, unit: l.unit, ordinal: Number(l.ordinal) });
-  }
-  for (const s of shares) add(Number(s.unitId), { id: Number(s.id), name: s.name, unit: s.unit, ordinal: Number(s.ordinal) });
-  const have = new Map<number, Set<number>>();
-  for (const r of reports) {
+  const out = new Map<number, { firstAt: Date; valueIds: Set<number>; narrative: boolean }>();
+  for (const r of rows) {
     const unitId = Number(r.unitId);
-    let got = have.get(unitId);
-    if (!got) have.set(unitId, (got = new Set()));
-    if (r.indicatorId !== null) got.add(Number(r.indicatorId));
+    let m = out.get(unitId);
+    if (!m) out.set(unitId, (m = { firstAt: asDate(r.firstAt), valueIds: new Set(), narrative: typeof r.progress === "string" && r.progress.trim() !== "" }));
+    if (r.indicatorId !== null && r.indicatorId !== undefined) m.valueIds.add(Number(r.indicatorId));
   }
-  const last = await lastValuesBefore(db, period);
-  return units.map((u) => {
-    const mine = [...(owed.get(u.id)?.entries() ?? [])].sort((a, b) => a[1].ordinal - b[1].ordinal);
-    const got = have.get(u.id);
-    return {
-      unitId: u.id,
-      name: u.name,
-      reported: Boolean(got),
-      owed: mine.length,
-      missing: mine.filter(([id]) => !got?.has(id)).length,
-      workItems: workItems.get(u.id)?.size ?? 0,
-      owedLines: mine.map(([id, i]) => {
-        const l = last.get(`${u.id}:${id}`);
-        return { name: i.name, unit: i.unit, ...(l ? { last: `${l.raw} (${Math.floor(l.period / 100)}年${l.period % 100}月)` } : {}) };
-      }),
-    };
-  });
+  return out;
 }
 
 /** Liaisons reachable on a chat platform, by unit, in binding order. Plain SQL, as unitStatuses. */
@@ -104,31 +52,6 @@ export async function liaisonsByUnit(db: Db, unitIds: number[]) {
     else out.set(unitId, [identity]);
   }
   return out;
-}
-
-/**
- * Units that owe a report under the plan's recipient rules (leading a work item of the plan, or
- * holding a share of one of its live indicators), placeholders excluded, by id.
- */
-export async function owingUnits(db: Db, planId: number, rules: { leadUnits: boolean; shareholders: boolean }): Promise<{ id: number; name: string }[]> {
-  const or: string[] = [];
-  const args: SqlValue[] = [];
-  if (rules.leadUnits) {
-    or.push(`EXISTS (SELECT 1 FROM "WorkItemUnit" wu JOIN "WorkItem" wi ON wi."id" = wu."workItemId" JOIN "Task" t ON t."id" = wi."taskId"
-                     WHERE wu."unitId" = u."id" AND wu."role" = 'lead' AND t."planId" = ?)`);
-    args.push(planId);
-  }
-  if (rules.shareholders) {
-    or.push(`EXISTS (SELECT 1 FROM "IndicatorShare" s JOIN "Indicator" i ON i."id" = s."indicatorId"
-                     WHERE s."unitId" = u."id" AND i."planId" = ? AND i."retiredAt" IS NULL)`);
-    args.push(planId);
-  }
-  if (!or.length) return [];
-  const rows = await sqlFor(db).query<{ id: number; name: string }>(
-    `SELECT u."id", u."name" FROM "Unit" u WHERE u."kind" <> 'placeholder' AND (${or.join(" OR ")}) ORDER BY u."id"`,
-    args,
-  );
-  return rows.map((r) => ({ id: Number(r.id), name: r.name }));
 }
 
 /** Rows per claim statement: 9 parameters a row stays far below SQLite's and PostgreSQL's limits. */
@@ -243,7 +166,7 @@ function caseByKeys(groups: Map<string | null, string[]>): { expr: string; args:
  * shows it beside what is owed). One grouped query; the covering index on
  * IndicatorValue serves the MAX.
  */
-async function lastValuesBefore(db: Db, period: number): Promise<Map<string, { raw: string; period: number }>> {
+export async function lastValuesBefore(db: Db, period: number): Promise<Map<string, { raw: string; period: number }>> {
   const rows = await db.$queryRaw<{ unitId: number | bigint; indicatorId: number | bigint; raw: string; period: number | bigint }[]>`
     SELECT v."unitId", v."indicatorId", v."raw", v."period"
     FROM "IndicatorValue" v

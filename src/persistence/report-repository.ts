@@ -18,13 +18,15 @@ import { execute, query, type Work } from "./unit-of-work.js";
  * and so is the answer to the chat delivery that carried it, when there is one
  * (inbound-repository.ts: a retried delivery then finds its answer, or nothing stored).
  */
-export type SubmitInput = Omit<SubmitRequest, "audit"> & {
-  planId: number;
+export type SubmitInput = Omit<SubmitRequest, "audit" | "delivery"> & {
   audit?: AuditEntry;
   delivery?: { key: string; receivedAt: Date; answer(result: SubmitResult): unknown };
+  /** When it was submitted (default now): the example world dates its generated reports. */
+  at?: Date;
 };
 
 export interface SubmitResult {
+  planId: number;
   reportId: number;
   revision: number;
   /** The report's values after this revision (carried over + new), by indicator id. */
@@ -47,16 +49,44 @@ class RevisionConflict extends Error {}
  * optimistic check on Report.revision make the loser retry on top of the winner).
  */
 export async function submitRevision(db: Db, input: SubmitInput): Promise<SubmitResult> {
+  const { delivery, ...rest } = input;
+  const [result] = await submitRevisions(db, [rest], delivery && { key: delivery.key, receivedAt: delivery.receivedAt, answer: (r) => delivery.answer(r[0]!) });
+  return result!;
+}
+
+/**
+ * Several revisions (one per plan a message touched) in one transaction, with the delivery's
+ * answer: all of them and the record stand or fall together.
+ */
+export async function submitRevisions(
+  db: Db,
+  inputs: Omit<SubmitInput, "delivery">[],
+  delivery?: { key: string; receivedAt: Date; answer(results: SubmitResult[]): unknown },
+): Promise<SubmitResult[]> {
   const sql = sqlFor(db);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await sql.work(() => writeRevision(input));
+      return await sql.work(function* () {
+        const results: SubmitResult[] = [];
+        for (const input of inputs) results.push(yield* writeRevision(input));
+        if (delivery) yield* recordAnswer(delivery.key, delivery.receivedAt, delivery.answer(results));
+        return results;
+      });
     } catch (e) {
       const retryable = e instanceof RevisionConflict || isUniqueViolation(e) || isBusy(e);
       if (!retryable || attempt >= 8) throw e;
       await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
     }
   }
+}
+
+/** A value of a revision as written: in the indicator's basis, and as stated when that differed. */
+interface StoredFigure {
+  value: number;
+  raw: string;
+  stated: string | null;
+  statedValue: number | null;
+  changedFrom?: number;
 }
 
 interface ReportRow {
@@ -68,6 +98,8 @@ interface ReportRow {
   indicatorId: number | null;
   value: number | null;
   raw: string | null;
+  stated: string | null;
+  statedValue: number | null;
 }
 
 /**
@@ -78,12 +110,12 @@ interface ReportRow {
  * Timestamps are bound as Date (the adapters encode them exactly as Prisma's own
  * writes do) and booleans as the literals TRUE/FALSE (1/0 in SQLite, as Prisma stores them).
  */
-function* writeRevision(input: SubmitInput): Work<SubmitResult> {
-  const now = new Date();
+function* writeRevision(input: Omit<SubmitInput, "delivery">): Work<SubmitResult> {
+  const now = input.at ?? new Date();
   // The report, the narrative of its current revision and its current values, in one read
   // (current values carry the report's revision number: see the UPDATE below).
   const rows = yield* query<ReportRow>(
-    `SELECT r."id", r."revision", rr."progress", rr."problems", rr."nextSteps", iv."indicatorId", iv."value", iv."raw"
+    `SELECT r."id", r."revision", rr."progress", rr."problems", rr."nextSteps", iv."indicatorId", iv."value", iv."raw", iv."stated", iv."statedValue"
      FROM "Report" r
      LEFT JOIN "ReportRevision" rr ON rr."reportId" = r."id" AND rr."revision" = r."revision"
      LEFT JOIN "IndicatorValue" iv ON iv."reportId" = r."id" AND iv."revision" = r."revision" AND iv."current" = TRUE
@@ -93,7 +125,7 @@ function* writeRevision(input: SubmitInput): Work<SubmitResult> {
   );
   let reportId: number;
   let revision: number;
-  const previous: { indicatorId: number; value: number; raw: string }[] = [];
+  const previous: { indicatorId: number; value: number; raw: string; stated: string | null; statedValue: number | null }[] = [];
   let prevNarrative: SubmitResult["narrative"] = { progress: null, problems: null, nextSteps: null };
   const report = rows[0];
   if (!report) {
@@ -119,7 +151,9 @@ function* writeRevision(input: SubmitInput): Work<SubmitResult> {
     ]);
     if (count !== 1) throw new RevisionConflict();
     for (const r of rows) {
-      if (r.indicatorId !== null) previous.push({ indicatorId: Number(r.indicatorId), value: Number(r.value), raw: r.raw! });
+      if (r.indicatorId !== null) {
+        previous.push({ indicatorId: Number(r.indicatorId), value: Number(r.value), raw: r.raw!, stated: r.stated, statedValue: r.statedValue === null ? null : Number(r.statedValue) });
+      }
     }
     prevNarrative = { progress: report.progress, problems: report.problems, nextSteps: report.nextSteps };
   }
@@ -133,13 +167,15 @@ function* writeRevision(input: SubmitInput): Work<SubmitResult> {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [reportId, revision, now, input.identityId, input.platform, input.reason, narrative.progress, narrative.problems, narrative.nextSteps, input.rawInput],
   );
-  const values = new Map<number, { value: number; raw: string; changedFrom?: number }>();
-  for (const p of previous) values.set(p.indicatorId, { value: p.value, raw: p.raw });
+  const values = new Map<number, StoredFigure>();
+  for (const p of previous) values.set(p.indicatorId, { value: p.value, raw: p.raw, stated: p.stated, statedValue: p.statedValue });
   for (const v of input.values) {
     const before = values.get(v.indicatorId);
     values.set(v.indicatorId, {
       value: v.value,
       raw: v.raw,
+      stated: v.stated ?? null,
+      statedValue: v.statedValue ?? null,
       ...(before && before.value !== v.value ? { changedFrom: before.value } : {}),
     });
   }
@@ -154,19 +190,17 @@ function* writeRevision(input: SubmitInput): Work<SubmitResult> {
   }
   if (values.size) {
     const args: SqlValue[] = [];
-    for (const [indicatorId, v] of values) args.push(reportId, revision, indicatorId, input.unitId, input.period, v.value, v.raw);
+    for (const [indicatorId, v] of values) args.push(reportId, revision, indicatorId, input.unitId, input.period, v.value, v.raw, v.stated, v.statedValue);
     yield* execute(
-      `INSERT INTO "IndicatorValue" ("reportId", "revision", "indicatorId", "unitId", "period", "value", "raw", "current")
-       VALUES ${tuples(values.size, "(?, ?, ?, ?, ?, ?, ?, TRUE)")}`,
+      `INSERT INTO "IndicatorValue" ("reportId", "revision", "indicatorId", "unitId", "period", "value", "raw", "stated", "statedValue", "current")
+       VALUES ${tuples(values.size, "(?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)")}`,
       args,
     );
   }
   if (input.audit) {
     yield* insertAudit({ ...input.audit, details: { ...input.audit.details, revision } }, now);
   }
-  const result = { reportId, revision, values, narrative };
-  if (input.delivery) yield* recordAnswer(input.delivery.key, input.delivery.receivedAt, input.delivery.answer(result));
-  return result;
+  return { planId: input.planId, reportId, revision, values, narrative };
 }
 
 /**
@@ -241,4 +275,22 @@ export async function periodStatus(db: Db, planId: number, period: number): Prom
     period,
   ]);
   return rows[0]?.status === "closed" ? "closed" : "open";
+}
+
+/** A unit's current values in `year`: indicator → month (1–12) → value (in the indicator's basis). */
+export async function yearValues(db: Db, unitId: number, indicatorIds: number[], year: number): Promise<Map<number, Map<number, number>>> {
+  const out = new Map<number, Map<number, number>>();
+  if (!indicatorIds.length) return out;
+  const rows = await sqlFor(db).query<{ indicatorId: unknown; period: unknown; value: unknown }>(
+    `SELECT "indicatorId", "period", "value" FROM "IndicatorValue"
+     WHERE "unitId" = ? AND "current" = TRUE AND "period" >= ? AND "period" <= ? AND "indicatorId" IN (${indicatorIds.map(() => "?").join(", ")})`,
+    [unitId, year * 100 + 1, year * 100 + 12, ...indicatorIds],
+  );
+  for (const r of rows) {
+    const id = Number(r.indicatorId);
+    let months = out.get(id);
+    if (!months) out.set(id, (months = new Map()));
+    months.set(Number(r.period) % 100, Number(r.value));
+  }
+  return out;
 }

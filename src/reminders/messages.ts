@@ -15,8 +15,8 @@ import { periodLabel } from "../i18n/report-words.js";
 const WEEKDAYS = ["日", "一", "二", "三", "四", "五", "六"];
 
 export function dueLabel(date: CivilDate): string {
-  const { month, day } = civilParts(date);
-  return `${month}月${day}日(周${WEEKDAYS[dayOfWeek(date)]})`;
+  const { year, month, day } = civilParts(date);
+  return `${year}年${month}月${day}日（周${WEEKDAYS[dayOfWeek(date)]}）`;
 }
 
 const fillButton = (period: Period) => [
@@ -27,29 +27,39 @@ export interface OwedLine {
   name: string;
   unit: string;
   last?: string;
+  /** How it is reported: "1—N月累计" etc., shown so nobody sends a monthly figure for a total. */
+  basis?: string;
 }
 
-export function openingNotice(unitName: string, period: Period, due: CivilDate, owed: OwedLine[], workItems: number): Reply {
-  const lines = [`请于 **${dueLabel(due)}** 前报送 ${unitName} ${periodLabel(period, "zh")} 的月度进展。`];
-  if (workItems) lines.push(`贵单位牵头工作事项 ${workItems} 项。`);
+/** 《示例》: said when several plans are in progress, or for the example plan (示例 everywhere it appears). */
+export interface PlanLabel {
+  name: string;
+  show: boolean;
+}
+
+const inPlan = (plan: PlanLabel | undefined) => (plan?.show ? `《${plan.name}》` : "");
+
+export function openingNotice(unitName: string, period: Period, due: CivilDate, owed: OwedLine[], workItems: number, plan?: PlanLabel): Reply {
+  const lines = [`请于 **${dueLabel(due)}** 前报送 ${unitName} ${inPlan(plan)}${periodLabel(period, "zh")} 的月度情况。`];
+  if (workItems) lines.push(`贵单位牵头工作事项 ${workItems} 项，请报送工作进展。`);
   if (owed.length) {
-    lines.push(`需报指标 ${owed.length} 个:`);
-    for (const o of owed) lines.push(`- ${o.name}(${o.unit})${o.last ? `,上次 ${o.last}` : ""}`);
+    lines.push(`需报指标 ${owed.length} 个：`);
+    for (const o of owed) lines.push(`- ${o.name}（${o.unit}${o.basis ? `，${o.basis}` : ""}）${o.last ? `，上次 ${o.last}` : ""}`);
   } else {
-    lines.push("本单位无需按月上报的量化指标,请报送进展情况。");
+    lines.push("本单位无需按月上报的量化指标，请报送进展情况。");
   }
-  lines.push("点「填报」,或直接回复:上报 指标 数值单位 … 进展:…");
-  return { status: "info", title: `【督办】${periodLabel(period, "zh")} 月报开始填报`, lines, actions: fillButton(period) };
+  lines.push("点「填报」，或直接回复：上报 指标 数值单位 … 进展：…");
+  return { status: "info", title: `【督办】${inPlan(plan)}${periodLabel(period, "zh")} 月报开始填报`, lines, actions: fillButton(period) };
 }
 
-export function chaseNotice(step: StepName, period: Period, due: CivilDate): Reply {
+export function chaseNotice(step: StepName, period: Period, due: CivilDate, plan?: PlanLabel): Reply {
   const today = step === "due_day";
   return {
     status: "info",
-    title: today ? `【督办】今天截止:${periodLabel(period, "zh")} 月报` : `【督办】${periodLabel(period, "zh")} 月报即将截止`,
+    title: today ? `【督办】今天截止：${inPlan(plan)}${periodLabel(period, "zh")} 月报` : `【督办】${inPlan(plan)}${periodLabel(period, "zh")} 月报即将截止`,
     lines: [
-      `贵单位 ${periodLabel(period, "zh")} 的月报尚未报齐,截止时间 **${dueLabel(due)}**。`,
-      "回复「查询」查看缺项,或点「填报」。",
+      `贵单位 ${periodLabel(period, "zh")} 的月报尚未报齐，截止时间 **${dueLabel(due)}**。`,
+      "回复「查询」查看缺项，或点「填报」。",
     ],
     actions: fillButton(period),
   };
@@ -57,19 +67,19 @@ export function chaseNotice(step: StepName, period: Period, due: CivilDate): Rep
 
 export interface MissingUnit {
   name: string;
-  /** Owed indicators still without a value, and how many are owed. */
+  /** Owed items (indicators, and the narrative when owed) still missing, and how many are owed. */
   missing: number;
   owed: number;
   reported: boolean;
 }
 
-export function escalationNotice(period: Period, due: CivilDate, missing: MissingUnit[], total: number): Reply {
+export function escalationNotice(period: Period, due: CivilDate, missing: MissingUnit[], total: number, plan?: PlanLabel): Reply {
   return {
     status: "info",
-    title: `【督办】${periodLabel(period, "zh")} 月报逾期:${missing.length} 个单位(截止 ${dueLabel(due)})`,
+    title: `【督办】${inPlan(plan)}${periodLabel(period, "zh")} 月报逾期：${missing.length} 个单位（截止 ${dueLabel(due)}）`,
     lines: [
-      `已报齐 ${total - missing.length}/${total} 个单位。尚未报齐:`,
-      ...missing.map((m) => `- ${m.name}:${m.reported ? `缺 ${m.missing}/${m.owed} 项` : "未报送"}`),
+      `应报 ${total} 个单位，已报齐 ${total - missing.length} 个。尚未报齐：`,
+      ...missing.map((m) => `- ${m.name}：${m.reported ? `缺 ${m.missing}/${m.owed} 项` : "未报送"}`),
     ],
   };
 }

@@ -15,7 +15,10 @@ import {
   staleClaims,
   type DeliveryKey,
 } from "../persistence/delivery-repository.js";
-import { claimDeliveries, liaisonsByUnit, markOutcomes, owingUnits, unitStatuses } from "../persistence/reminder-queries.js";
+import { claimDeliveries, lastValuesBefore, liaisonsByUnit, markOutcomes, storedMonths } from "../persistence/reminder-queries.js";
+import { loadPlanFacts, loadPlanRefs } from "../persistence/plan-facts.js";
+import { monthStatus, owingUnits, planName, spanPosition } from "../domain/obligations/obligations.js";
+import { dueInstant } from "../services/rankings.js";
 import { calendarOverrides, getLastRunAt, loadSchedule, setLastRunAt } from "../persistence/schedule-repository.js";
 import { chaseNotice, escalationNotice, openingNotice } from "./messages.js";
 import { forEachConcurrent } from "./pacer.js";
@@ -158,52 +161,79 @@ function firstRunMark(opts: RunOptions): Date | undefined {
   return opts.ignoreLastRun ? undefined : new Date(opts.at.getTime() - 24 * 3_600_000);
 }
 
+/** What a unit is asked to report, in words: how each indicator is reported. */
+const BASIS_LINE: Record<string, string | undefined> = { ytd: "报1—N月累计数", month: "报当月数", level: "报月末数" };
+
 async function targetsFor(deps: ReminderDeps, step: Step, config: ScheduleConfig, calendar: WorkingCalendar, report: RunReport): Promise<Target[]> {
   const { db, planId } = deps;
   const period = periodKey(step.period);
   const due = dueDate(step.period, config, calendar);
-  const units = await owingUnits(db, planId, config.recipients);
-  const status = await unitStatuses(db, planId, units, period);
+  const facts = await loadPlanFacts(db, planId);
+  if (!facts) return [];
+  // Who owes what this month: the obligations rule, as 查询, the digest and the ranking read it.
+  // Outside the plan's span nobody owes anything, so nothing is chased.
+  const owing = owingUnits(facts, step.period);
+  if (!owing.length) return [];
+  const dueAt = dueInstant(step.period, config, calendar, facts.plan.timeZone);
+  const stored = await storedMonths(db, planId, period);
+  const status = owing.map((o) => ({ o, s: monthStatus(o, stored.get(o.unitId) ?? null, dueAt), name: facts.units.get(o.unitId)?.name ?? String(o.unitId) }));
+  const allPlans = await loadPlanRefs(db);
+  const plan = { name: planName(facts.plan), show: facts.plan.example || allPlans.filter((p) => spanPosition(p.span, step.period) === "within").length > 1 };
   const out: Target[] = [];
 
   if (step.audience === "taskforce") {
-    const missing = status.filter((s) => s.missing > 0 || !s.reported);
+    const missing = status.filter((x) => x.s.state !== "complete");
     if (step.onlyIfMissing && missing.length === 0) return out;
-    const reply = escalationNotice(step.period, due, missing.map((m) => ({ name: m.name, missing: m.missing, owed: m.owed, reported: m.reported })), status.length);
+    const reply = escalationNotice(
+      step.period,
+      due,
+      missing.map((m) => ({ name: m.name, missing: m.s.owed - m.s.reported, owed: m.s.owed, reported: m.s.state !== "missing" })),
+      status.length,
+      plan,
+    );
     for (const platform of ["slack", "dingtalk"] as const) {
       const group = config.taskforce[platform];
       if (!group || !deps.senders[platform]) continue;
-      out.push({ key: { planId, period, step: step.step, unitId: null, platform, recipient: `group:${group}` }, userId: group, unit: null, reply, group: `tf:${platform}:${period}:${step.step}` });
+      out.push({ key: { planId, period, step: step.step, unitId: null, platform, recipient: `group:${group}` }, userId: group, unit: null, reply, group: `tf:${platform}:${planId}:${period}:${step.step}` });
     }
     if (!out.length) report.noRecipient.push(`${periodLabelFromKey(period, "zh")} ${step.step}: 专班群`);
     return out;
   }
 
-  const liaisons = await liaisonsByUnit(db, status.map((s) => s.unitId));
+  // The schedule's recipient rule: lead units (and owners of targets), counties holding shares, or both.
+  const rule = config.recipients;
+  const reminded = status.filter(({ o }) => (rule.leadUnits && (o.narrative || o.indicators.some((i) => i.via !== "share"))) || (rule.shareholders && o.indicators.some((i) => i.via === "share")));
+  const liaisons = await liaisonsByUnit(db, reminded.map((x) => x.o.unitId));
+  const last = step.step === "opening" ? await lastValuesBefore(db, period) : new Map<string, { raw: string; period: number }>();
   // The later steps say the same to every unit: one Reply for all (and one batch, see `group`).
-  const chase = step.step === "opening" ? undefined : chaseNotice(step.step, step.period, due);
-  for (const s of status) {
-    if (step.onlyIfMissing && s.reported && s.missing === 0) continue;
-    const reachable = (liaisons.get(s.unitId) ?? []).map((identity) => ({ identity })).filter((b) => deps.senders[b.identity.platform as "slack" | "dingtalk"]);
+  const chase = step.step === "opening" ? undefined : chaseNotice(step.step, step.period, due, plan);
+  for (const { o, s, name } of reminded) {
+    if (step.onlyIfMissing && s.state === "complete") continue;
+    const reachable = (liaisons.get(o.unitId) ?? []).map((identity) => ({ identity })).filter((b) => deps.senders[b.identity.platform as "slack" | "dingtalk"]);
     if (!reachable.length) {
-      report.noRecipient.push(s.name);
+      report.noRecipient.push(name);
       continue;
     }
-    const reply = chase ?? openingNotice(s.name, step.period, due, s.owedLines, s.workItems);
+    const owedLines = o.indicators.map((i) => {
+      const l = last.get(`${o.unitId}:${i.id}`);
+      const basis = BASIS_LINE[i.basis];
+      return { name: i.name, unit: i.unit, ...(basis ? { basis } : {}), ...(l ? { last: `${l.raw}（${Math.floor(l.period / 100)}年${l.period % 100}月）` } : {}) };
+    });
+    const reply = chase ?? openingNotice(name, step.period, due, owedLines, o.workItems.length, plan);
     for (const b of reachable) {
       const platform = b.identity.platform as "slack" | "dingtalk";
       const bot = deps.bot;
       out.push({
-        key: { planId, period, step: step.step, unitId: s.unitId, platform, recipient: `${b.identity.tenant}:${b.identity.userId}` },
+        key: { planId, period, step: step.step, unitId: o.unitId, platform, recipient: `${b.identity.tenant}:${b.identity.userId}` },
         userId: b.identity.userId,
-        unit: s.name,
+        unit: name,
         reply,
         // The opening notice is per unit; later steps say the same to everyone (one batch).
-        group: step.step === "opening" ? `${platform}:${period}:opening:${s.unitId}` : `${platform}:${period}:${step.step}`,
+        group: step.step === "opening" ? `${platform}:${planId}:${period}:opening:${o.unitId}` : `${platform}:${planId}:${period}:${step.step}`,
         form:
           bot && step.step === "opening"
             ? async (userId) => {
-                const f = await bot.openForm({ platform, tenant: b.identity.tenant, userId }, { period: `${step.period.year}-${String(step.period.month).padStart(2, "0")}`, unit: s.name, mode: "report" });
+                const f = await bot.openForm({ platform, tenant: b.identity.tenant, userId }, { period: `${step.period.year}-${String(step.period.month).padStart(2, "0")}`, unit: name, plan: facts.plan.code, mode: "report" });
                 return "indicators" in f ? f : undefined;
               }
             : undefined,

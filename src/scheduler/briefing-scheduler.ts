@@ -13,6 +13,8 @@ import { calendarOverrides, loadSchedule } from "../persistence/schedule-reposit
 import { briefingKeys, postBriefing, type PostBriefingDeps, type PostBriefingResult } from "../services/post-briefing.js";
 import { digestKeys, postDigest, type PostDigestResult } from "../services/post-digest.js";
 import { computeQuarter } from "../services/rankings.js";
+import type { PlanRef } from "../domain/obligations/obligations.js";
+import { loadPlanRefs } from "../persistence/plan-facts.js";
 
 /**
  * The quarterly briefing tick (issue 5 §3): once the reports of a quarter's last month are due,
@@ -100,9 +102,10 @@ async function dueAt<T>(deps: BriefingTickDeps, at: Date, candidates: (current: 
     const instant = afterDueInstant(lastMonth(c), config, calendar, timeZone, deps.afterDueWorkdays ?? 1);
     if (instant.getTime() > at.getTime()) continue;
     if (at.getTime() - instant.getTime() > (deps.maxLateHours ?? 7 * 24) * 3_600_000) return null;
-    const plan = await db.plan.findUnique({ where: { id: planId }, select: { startYear: true, endYear: true } });
+    // Months outside the plan's reporting span are neither chased nor briefed.
+    const plan = await db.plan.findUnique({ where: { id: planId }, select: { startPeriod: true, endPeriod: true } });
     const key = periodKey(lastMonth(c));
-    if (!plan || key < plan.startYear * 100 + 1 || key > plan.endYear * 100 + 12) return null;
+    if (!plan || key < plan.startPeriod || key > plan.endPeriod) return null;
     return { due: c, instant, config };
   }
   return null;
@@ -221,42 +224,63 @@ export async function runDigestTick(deps: BriefingTickDeps, at: Date, empty: Emp
 }
 
 /**
- * Every minute in the plan's time zone, like the reminder tick (noOverlap: a post that takes
- * longer than a minute is not started twice by this replica; the ledger covers the others).
- * The digest goes first: in a quarter's last month both fall due at the same instant, and the
- * group reads the month's reporting before the quarter's ranking.
+ * Every minute, for every plan in progress, in the plan's own time zone, like the reminder tick
+ * (noOverlap: a post that takes longer than a minute is not started twice by this replica; the
+ * ledger covers the others). The digest goes first: in a quarter's last month both fall due at
+ * the same instant, and the group reads the month's reporting before the quarter's ranking.
  */
-export function startBriefingScheduler(deps: BriefingTickDeps & { log: Logger; now?: () => Date; digests?: boolean }) {
+export function startBriefingScheduler(deps: Omit<BriefingTickDeps, "planId" | "timeZone"> & { log: Logger; now?: () => Date; digests?: boolean }) {
   const now = deps.now ?? (() => new Date());
-  const empty: EmptyCache = new Map();
+  const empties = new Map<number, EmptyCache>();
   const task = cron.schedule(
     "* * * * *",
     async () => {
       const at = now();
-      if (deps.digests !== false) {
-        try {
-          const d = await runDigestTick(deps, at, empty);
-          if (d.outcome === "posted") deps.log.info({ period: d.period, status: d.result?.status, targets: d.result?.targets.map((t) => `${t.platform}:${t.status}`) }, "monthly digest");
-        } catch (e) {
-          deps.log.error({ err: e }, "digest tick failed");
-        }
-      }
+      let plans: PlanRef[];
       try {
-        const r = await runBriefingTick(deps, at, empty);
-        for (const x of r.results) {
-          if (x.outcome === "posted") {
-            deps.log.info({ window: x.window, kind: x.kind, status: x.result?.status, targets: x.result?.targets.map((t) => `${t.platform}:${t.status}`) }, /^\d{4}$/u.test(x.window) ? "annual assessment" : "quarterly briefing");
-          }
-        }
+        plans = await loadPlanRefs(deps.db);
       } catch (e) {
         deps.log.error({ err: e }, "briefing tick failed");
+        return;
+      }
+      for (const plan of plans) {
+        // A plan whose span ended more than three months ago has nothing left to post.
+        if (!postsPossible(plan, at)) continue;
+        const planDeps: BriefingTickDeps = { ...deps, planId: plan.id, timeZone: plan.timeZone };
+        let empty = empties.get(plan.id);
+        if (!empty) empties.set(plan.id, (empty = new Map()));
+        if (deps.digests !== false) {
+          try {
+            const d = await runDigestTick(planDeps, at, empty);
+            if (d.outcome === "posted") deps.log.info({ plan: plan.code, period: d.period, status: d.result?.status, targets: d.result?.targets.map((t) => `${t.platform}:${t.status}`) }, "monthly digest");
+          } catch (e) {
+            deps.log.error({ err: e, plan: plan.code }, "digest tick failed");
+          }
+        }
+        try {
+          const r = await runBriefingTick(planDeps, at, empty);
+          for (const x of r.results) {
+            if (x.outcome === "posted") {
+              deps.log.info({ plan: plan.code, window: x.window, kind: x.kind, status: x.result?.status, targets: x.result?.targets.map((t) => `${t.platform}:${t.status}`) }, /^\d{4}$/u.test(x.window) ? "annual assessment" : "quarterly briefing");
+            }
+          }
+        } catch (e) {
+          deps.log.error({ err: e, plan: plan.code }, "briefing tick failed");
+        }
       }
     },
-    { timezone: deps.timeZone, noOverlap: true, name: `duban-briefings-${deps.planId}` },
+    { noOverlap: true, name: "duban-briefings" },
   );
   return {
     stop: async () => {
       await task.stop();
     },
   };
+}
+
+/** Could a post of the plan fall due now: its span started, and ended at most four months ago (a quarter's briefing, a year's assessment). */
+export function postsPossible(plan: Pick<PlanRef, "span" | "timeZone">, at: Date): boolean {
+  const { date } = wallClock(at, plan.timeZone);
+  const current: Period = { year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)) };
+  return periodKey(plan.span.start) <= periodKey(current) && periodKey(addMonths(plan.span.end, 4)) >= periodKey(current);
 }

@@ -1,7 +1,8 @@
 import { handleBind } from "../../handlers/bind.js";
 import type { HandlerContext } from "../../handlers/context.js";
 import { handleHelp } from "../../handlers/help.js";
-import type { Actor, Clock, Obligations, Store, UnitRow } from "../../handlers/ports.js";
+import type { Actor, Clock, OwedIndicator, PlanRef, Store, UnitObligation, UnitRow } from "../../handlers/ports.js";
+import { planName } from "../domain/obligations/obligations.js";
 import { handleReport } from "../../handlers/report.js";
 import { problemsReply } from "../../handlers/reply-helpers.js";
 import { handleStatus } from "../../handlers/status.js";
@@ -90,35 +91,60 @@ export function createBot(deps: BotDeps): Bot {
     return { unit: actor.liaisonOf[0], rest: text };
   }
 
-  function ctxFor(incoming: Incoming, actor: Actor, delivered: Store, unit?: UnitRow, obligations?: Obligations): HandlerContext {
-    return { incoming, actor, lang: actor.lang, store: delivered, clock, unit, obligations };
+  function ctxFor(incoming: Incoming, actor: Actor, delivered: Store, unit?: UnitRow, obligations?: UnitObligation[], plan?: PlanRef): HandlerContext {
+    return { incoming, actor, lang: actor.lang, store: delivered, clock, unit, obligations, ...(plan ? { plan } : {}) };
+  }
+
+  /** What the unit owes in `period`, per plan (only the named plan, when one is named). */
+  async function obligationsFor(unit: UnitRow | undefined, period: Period, plan?: PlanRef): Promise<UnitObligation[]> {
+    if (!unit) return [];
+    const all = await store.obligations(unit.id, period);
+    return plan ? all.filter((o) => o.plan.id === plan.id) : all;
   }
 
   async function processText(incoming: Incoming, actor: Actor, delivered: Store): Promise<Reply> {
     const { unit, rest } = await pickUnit(actor, incoming.text);
-    const obligations = unit ? await store.obligations(unit.id) : undefined;
-    const text = rest ?? "";
-    if (unit && BARE_FORM_VERB.test(toSimplified(text))) {
+    const plans = await store.plans();
+    const named = namePlan(rest ?? "", plans);
+    const text = named.text;
+    const simplified = toSimplified(text);
+    if (unit && BARE_FORM_VERB.test(simplified)) {
       // "填报" / "上报" alone: the user wants the form (DingTalk card, local web form).
-      const form = await openFormFor(actor, unit, undefined, "report");
-      return { status: "info", title: form.labels.title, lines: [], form };
+      const form = await openFormFor(actor, unit, undefined, "report", named.plan);
+      return "indicators" in form ? { status: "info", title: form.labels.title, lines: [], form } : form;
     }
-    const setting = SETTINGS_VERB.exec(toSimplified(text));
-    if (setting) return handleSettings(text.slice(setting[0].length), ctxFor(incoming, actor, delivered, unit, obligations), incoming.text ?? "");
-    const ranking = RANKING_VERB.exec(toSimplified(text));
-    if (ranking) return handleRanking(text.slice(ranking[0].length), ctxFor(incoming, actor, delivered, unit, obligations));
-    const parsed = parseCommand(text, {
-      indicators: obligations?.indicators ?? [],
-      now: clock.now(),
-      timeZone: clock.timeZone,
-      openPeriod: clock.openPeriod(),
-    });
-    const ctx = ctxFor(incoming, actor, delivered, unit, obligations);
+    const setting = SETTINGS_VERB.exec(toSimplified(rest ?? ""));
+    if (setting) {
+      // The settings command reads its own plan name (设置 示例 截止日 5).
+      return handleSettings((rest ?? "").slice(setting[0].length), ctxFor(incoming, actor, delivered, unit), incoming.text ?? "");
+    }
+    const ranking = RANKING_VERB.exec(simplified);
+    if (ranking) return handleRanking(text.slice(ranking[0].length), ctxFor(incoming, actor, delivered, unit, undefined, named.plan));
+
+    const open = clock.openPeriod();
+    const parseWith = (indicators: readonly OwedIndicator[]) =>
+      parseCommand(text, { indicators, now: clock.now(), timeZone: clock.timeZone, openPeriod: open });
+    // First read: the month the message is about (the indicators of every plan the unit has a role in).
+    const roles = await obligationsFor(unit, open, named.plan);
+    let parsed = parseWith(uniqueIndicators(roles));
+    const type = parsed.ok ? parsed.command.type : parsed.partial?.type;
+    const shown = parsed.ok ? parsed.command : parsed.partial;
+    const period = shown && "period" in shown ? shown.period : open;
+    const obligations = await obligationsFor(unit, period, named.plan);
+    const ctx = ctxFor(incoming, actor, delivered, unit, obligations, named.plan);
+
+    if (unit && (type === "report" || type === "correct")) {
+      const owing = obligations.filter((o) => o.owes);
+      if (!owing.length) return outsidePlans(ctx, period, obligations, incoming.text ?? "", type);
+      // Second read: only the plans the month belongs to, so an indicator of an ended plan
+      // (the same name in its successor) does not make the message ambiguous.
+      parsed = parseWith(uniqueIndicators(owing));
+      if (!parsed.ok) parsed = { ...parsed, problems: acrossPlans(parsed.problems, owing) };
+    }
     if (!parsed.ok) {
-      const type = parsed.partial?.type;
       if (!unit && (type === "report" || type === "correct" || type === "status" || type === "tasks")) return notRegistered(actor);
-      const period = parsed.partial && "period" in parsed.partial ? parsed.partial.period : clock.openPeriod();
-      const reply = problemsReply(parsed.problems, actor.lang, obligations?.indicators ?? [], period, type === "correct" ? "correct" : "report");
+      const owed = uniqueIndicators(obligations.filter((o) => o.owes));
+      const reply = problemsReply(parsed.problems, actor.lang, owed, period, type === "correct" ? "correct" : "report");
       if (type === "report" || type === "correct") {
         await store.audit({
           actor: `${actor.platform}:${actor.tenant}:${actor.userId}`,
@@ -151,11 +177,32 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
+  /** A report for a month no plan of the unit covers: say which plans, and why (ended, not started). */
+  async function outsidePlans(ctx: HandlerContext, period: Period, obligations: UnitObligation[], rawInput: string, type: "report" | "correct"): Promise<Reply> {
+    const lang = ctx.actor.lang;
+    const zh = lang === "zh";
+    await store.audit({ actor: `${ctx.actor.platform}:${ctx.actor.tenant}:${ctx.actor.userId}`, platform: ctx.actor.platform, action: type === "correct" ? "report.correct" : "report.submit", subject: `${ctx.unit!.name}/${periodKey(period)}`, rawInput, result: "rejected", details: { problems: ["outside_plan"] } });
+    if (!obligations.length) {
+      return {
+        status: "error",
+        title: zh ? "没有保存：本单位没有需要报送的内容" : "Not saved: your unit has nothing to report",
+        lines: [zh ? "本单位在各方案中没有牵头的工作事项，也没有分解到的指标。如有疑问请联系管理员。" : "Your unit leads no work item and holds no target share in any plan. Ask your admin if this looks wrong."],
+      };
+    }
+    const problem: Problem = {
+      code: "outside_plan",
+      period,
+      plans: obligations.map((o) => ({ name: planName(o.plan), start: o.plan.span.start, end: o.plan.span.end, position: o.position === "before" ? ("before" as const) : ("after" as const) })),
+    };
+    // The example names a month the unit did owe: the last of an ended plan, or the first of one to come.
+    const o = obligations[0]!;
+    const example = o.position === "before" ? o.plan.span.start : o.plan.span.end;
+    return problemsReply([problem], lang, [...o.indicators], example, type);
+  }
+
   async function processForm(incoming: Incoming, actor: Actor, form: ReportFormSubmission, delivered: Store): Promise<Reply> {
     const { unit } = await pickUnit(actor, undefined, form.unit);
     if (!unit) return notRegistered(actor);
-    const obligations = await store.obligations(unit.id);
-    const ctx = ctxFor(incoming, actor, delivered, unit, obligations);
     const problems: Problem[] = [];
     let period: Period = clock.openPeriod();
     if (form.period?.trim()) {
@@ -163,30 +210,39 @@ export function createBot(deps: BotDeps): Bot {
       if (p.ok) period = p.period;
       else problems.push(p.problem);
     }
-    const byCode = new Map(obligations.indicators.map((i) => [i.code.toLowerCase(), i]));
+    const plans = await store.plans();
+    const named = form.plan ? plans.find((p) => p.code === form.plan) : undefined;
+    const obligations = await obligationsFor(unit, period, named);
+    const owing = obligations.filter((o) => o.owes);
+    const mode = form.mode === "correct" ? "correct" : "report";
+    const raw = `[form] ${JSON.stringify(form)}`;
+    if (!owing.length) return outsidePlans(ctxFor(incoming, actor, delivered, unit, obligations, named), period, obligations, raw, mode);
+    // A form is for one plan: the one it was opened for, else the first the unit owes in.
+    const ob = owing[0]!;
+    const ctx = ctxFor(incoming, actor, delivered, unit, [ob], named);
+    const byCode = new Map(ob.indicators.map((i) => [i.code.toLowerCase(), i]));
     const values: ReportValue[] = [];
-    for (const [code, raw] of Object.entries(form.values)) {
-      if (!raw.trim()) continue; // an empty field means "not reported", not zero
+    for (const [code, rawValue] of Object.entries(form.values)) {
+      if (!rawValue.trim()) continue; // an empty field means "not reported", not zero
       const indicator = byCode.get(code.toLowerCase());
       if (!indicator) {
         problems.push({ code: "unknown_indicator", raw: code, suggestions: [] });
         continue;
       }
       const brief = { indicatorId: indicator.id, code: indicator.code, name: indicator.name, unit: indicator.unit };
-      const q = parseQuantity(raw, indicator);
-      if (q.ok) values.push({ indicatorId: indicator.id, code: indicator.code, value: q.value, raw: raw.trim() });
-      else if (q.code === "bad_number") problems.push({ code: "bad_number", raw, indicator: brief });
-      else if (q.code === "missing_unit") problems.push({ code: "missing_unit", raw, indicator: brief, expectedUnit: q.expectedUnit });
-      else problems.push({ code: "wrong_unit", raw, indicator: brief, expectedUnit: q.expectedUnit, givenUnit: q.givenUnit });
+      const q = parseQuantity(rawValue, indicator);
+      if (q.ok) values.push({ indicatorId: indicator.id, code: indicator.code, value: q.value, raw: rawValue.trim() });
+      else if (q.code === "bad_number") problems.push({ code: "bad_number", raw: rawValue, indicator: brief });
+      else if (q.code === "missing_unit") problems.push({ code: "missing_unit", raw: rawValue, indicator: brief, expectedUnit: q.expectedUnit });
+      else problems.push({ code: "wrong_unit", raw: rawValue, indicator: brief, expectedUnit: q.expectedUnit, givenUnit: q.givenUnit });
     }
     const narrative = { progress: blank(form.progress), problems: blank(form.problems), nextSteps: blank(form.nextSteps) };
     if (form.mode === "correct" && !blank(form.reason)) problems.push({ code: "missing_reason" });
     const typedAny = Object.values(form.values).some((v) => v.trim());
     if (!typedAny && !narrative.progress && !narrative.problems && !narrative.nextSteps) problems.push({ code: "empty_report" });
-    const raw = `[form] ${JSON.stringify(form)}`;
     if (problems.length) {
       await store.audit({ actor: `${actor.platform}:${actor.tenant}:${actor.userId}`, platform: actor.platform, action: form.mode === "correct" ? "report.correct" : "report.submit", subject: `${unit.name}/${periodKey(period)}`, rawInput: raw, result: "rejected", details: { problems: problems.map((p) => p.code) } });
-      return problemsReply(problems, actor.lang, obligations.indicators, period, form.mode);
+      return problemsReply(problems, actor.lang, [...ob.indicators], period, form.mode);
     }
     const cmd =
       form.mode === "correct"
@@ -195,45 +251,55 @@ export function createBot(deps: BotDeps): Bot {
     return handleReport(cmd, ctx, raw);
   }
 
-  /** The prefilled form for one unit and period (this period's values, and the last ones before). */
-  async function openFormFor(actor: Actor, unit: UnitRow, periodText: string | undefined, modeOpt: "report" | "correct" | undefined): Promise<ReportForm> {
-      let period = clock.openPeriod();
-      if (periodText) {
-        const p = parsePeriod(periodText, { now: clock.now(), timeZone: clock.timeZone, openPeriod: period });
-        if (p.ok) period = p.period;
-      }
-      const obligations = await store.obligations(unit.id);
-      const key = periodKey(period);
-      const current = await store.currentReport(unit.id, key);
-      const before = await store.latestValues(unit.id, obligations.indicators.map((i) => i.id), key - 1);
-      const zh = actor.lang === "zh";
-      const mode = modeOpt ?? (current ? "correct" : "report");
-      const form: ReportForm = {
-        mode,
-        unit: { id: unit.id, name: unit.name },
-        period: { key: formatPeriod(period), label: periodLabel(period, actor.lang) },
-        indicators: obligations.indicators.map((i) => {
-          const now = current?.values.get(i.id);
-          const last = before.get(i.id);
-          return {
-            code: i.code,
-            name: i.name,
-            unit: i.unit,
-            kind: i.kind,
-            last: last ? `${last.raw} (${periodLabelFromKey(last.period, actor.lang)})` : undefined,
-            value: now?.raw,
-          };
-        }),
-        narrative: {
-          progress: current?.narrative.progress ?? undefined,
-          problems: current?.narrative.problems ?? undefined,
-          nextSteps: current?.narrative.nextSteps ?? undefined,
-        },
-        labels: zh
-          ? { title: `${unit.name} ${periodLabel(period, "zh")} 填报`, submit: "提交", progress: "进展情况", problems: "存在问题", nextSteps: "下步计划", reason: "修改原因", period: "月份" }
-          : { title: `${unit.name}: report for ${periodLabel(period, "en")}`, submit: "Submit", progress: "Progress", problems: "Problems", nextSteps: "Next steps", reason: "Reason for the correction", period: "Month" },
-      };
-      return form;
+  /** The prefilled form for one unit, plan and period (this period's values, and the last ones before); a reply when nothing is owed. */
+  async function openFormFor(actor: Actor, unit: UnitRow, periodText: string | undefined, modeOpt: "report" | "correct" | undefined, plan?: PlanRef): Promise<ReportForm | Reply> {
+    let period = clock.openPeriod();
+    if (periodText) {
+      const p = parsePeriod(periodText, { now: clock.now(), timeZone: clock.timeZone, openPeriod: period });
+      if (p.ok) period = p.period;
+    }
+    const obligations = await obligationsFor(unit, period, plan);
+    const owing = obligations.filter((o) => o.owes);
+    const ob = owing[0];
+    if (!ob) {
+      // Nothing owed that month: say why (the plan ended, it has not started, no role).
+      const ctx = ctxFor({ platform: actor.platform, tenant: actor.tenant, userId: actor.userId, receivedAt: clock.now() }, actor, store, unit, obligations);
+      return { ...(await handleStatus(period, ctx)), actions: undefined };
+    }
+    const key = periodKey(period);
+    const current = await store.currentReport(ob.plan.id, unit.id, key);
+    const before = await store.latestValues(unit.id, ob.indicators.map((i) => i.id), key - 1);
+    const zh = actor.lang === "zh";
+    const mode = modeOpt ?? (current ? "correct" : "report");
+    const name = planName(ob.plan);
+    const say = owing.length > 1 || ob.plan.example;
+    return {
+      mode,
+      unit: { id: unit.id, name: unit.name },
+      plan: { code: ob.plan.code, name },
+      period: { key: formatPeriod(period), label: periodLabel(period, actor.lang) },
+      indicators: ob.indicators.map((i) => {
+        const now = current?.values.get(i.id);
+        const last = before.get(i.id);
+        return {
+          code: i.code,
+          // The basis in the label: a liaison must see that 480 means January to October.
+          name: i.basis === "ytd" ? (zh ? `${i.name}（1—${period.month}月累计）` : `${i.name} (Jan–${period.month} total)`) : i.name,
+          unit: i.unit,
+          kind: i.kind,
+          last: last ? `${last.raw}（${periodLabelFromKey(last.period, actor.lang)}）` : undefined,
+          value: now?.raw,
+        };
+      }),
+      narrative: {
+        progress: current?.narrative.progress ?? undefined,
+        problems: current?.narrative.problems ?? undefined,
+        nextSteps: current?.narrative.nextSteps ?? undefined,
+      },
+      labels: zh
+        ? { title: `${unit.name} ${periodLabel(period, "zh")} 填报${say ? `（${name}）` : ""}`, submit: "提交", progress: "进展情况", problems: "存在问题", nextSteps: "下步计划", reason: "修改原因", period: "月份" }
+        : { title: `${unit.name}: report for ${periodLabel(period, "en")}${say ? ` (${name})` : ""}`, submit: "Submit", progress: "Progress", problems: "Problems", nextSteps: "Next steps", reason: "Reason for the correction", period: "Month" },
+    };
   }
 
   /** Keys of the deliveries being handled in this process: a second delivery of one is told so at once. */
@@ -270,8 +336,8 @@ export function createBot(deps: BotDeps): Bot {
       const delivery = { key, receivedAt: incoming.receivedAt };
       const delivered: Store = {
         ...store,
-        submit: async (req, answer) => {
-          const outcome = await store.submit({ ...req, delivery }, answer);
+        submit: async (reqs, answer) => {
+          const outcome = await store.submit(reqs.map((r) => ({ ...r, delivery })), answer);
           if (answer) recorded = true;
           return outcome;
         },
@@ -314,9 +380,56 @@ export function createBot(deps: BotDeps): Bot {
       const actor = await resolveActor(who);
       const { unit } = await pickUnit(actor, undefined, opts.unit);
       if (!unit) return notRegistered(actor);
-      return openFormFor(actor, unit, opts.period, opts.mode);
+      const plan = opts.plan ? (await store.plans()).find((p) => p.code === opts.plan) : undefined;
+      return openFormFor(actor, unit, opts.period, opts.mode, plan);
     },
   };
+}
+
+/** The indicators of several plans, each once (a unit may owe one indicator through two roles). */
+function uniqueIndicators(obligations: readonly UnitObligation[]): OwedIndicator[] {
+  const seen = new Map<number, OwedIndicator>();
+  for (const o of obligations) for (const i of o.indicators) if (!seen.has(i.id)) seen.set(i.id, i);
+  return [...seen.values()];
+}
+
+const PLAN_VERBS = ["上报", "填报", "报送", "修改", "更正", "修正", "查询", "状态", "我的任务", "任务", "帮助", "report", "correct", "status", "tasks"].join("|");
+
+/**
+ * A plan named in a message: its short name (or code) right after the verb, or first
+ * (上报 示例 新增工业机器人 260台, 查询 示例). Blanked out of the text, positions kept.
+ */
+function namePlan(text: string, plans: readonly PlanRef[]): { text: string; plan?: PlanRef } {
+  if (plans.length < 2) return { text };
+  const simplified = toSimplified(text);
+  for (const p of plans) {
+    for (const name of [p.shortName, p.code].filter((n) => n !== "")) {
+      const at = new RegExp(`^(\\s*(?:(?:${PLAN_VERBS})\\s*)?)(${escapeRegExp(name)})(?=\\s|$)`, "iu").exec(simplified);
+      if (at) {
+        const start = at[1]!.length;
+        return { text: text.slice(0, start) + " ".repeat(name.length) + text.slice(start + name.length), plan: p };
+      }
+    }
+  }
+  return { text };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/gu, "\\$&");
+}
+
+/**
+ * An indicator name matched in several plans in progress (a successor plan that keeps its
+ * predecessor's names): the plan has to be named, not the indicator.
+ */
+function acrossPlans(problems: Problem[], owing: readonly UnitObligation[]): Problem[] {
+  const planOf = new Map<number, string>();
+  for (const o of owing) for (const i of o.indicators) planOf.set(i.id, planName(o.plan));
+  return problems.map((p) => {
+    if (p.code !== "ambiguous_indicator") return p;
+    const plans = [...new Set(p.candidates.map((c) => planOf.get(c.indicatorId)).filter((n): n is string => n !== undefined))];
+    return plans.length > 1 ? { code: "ambiguous_plan", raw: p.raw, plans } : p;
+  });
 }
 
 function blank(s: string | undefined): string | undefined {

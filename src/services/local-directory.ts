@@ -1,7 +1,8 @@
 import type { LocalDirectory } from "../../handlers/types.js";
 import { bind } from "../persistence/binding-repository.js";
 import type { Db } from "../persistence/database.js";
-import { reportingUnits } from "../persistence/obligation-repository.js";
+import { obligedUnitIds } from "../domain/obligations/obligations.js";
+import { loadAllPlanFacts } from "../persistence/plan-facts.js";
 import { resolveUnit } from "../persistence/unit-repository.js";
 
 /**
@@ -9,10 +10,12 @@ import { resolveUnit } from "../persistence/unit-repository.js";
  * and unit ("liaison@义乌市") and bound on first use: the local chat is a
  * single-user sandbox with no admin to ask.
  */
-export function createLocalDirectory(db: Db, planId: number): LocalDirectory {
+export function createLocalDirectory(db: Db): LocalDirectory {
   return {
     async units() {
-      const reporting = await reportingUnits(db, planId);
+      // Every unit owing something in any plan (the obligations rule), then every county and the zone.
+      const facts = await loadAllPlanFacts(db);
+      const reporting = facts.flatMap((f) => obligedUnitIds(f).map((id) => f.units.get(id)!));
       const order = { department: 0, county: 1, zone: 2, placeholder: 3 } as Record<string, number>;
       const all = await db.unit.findMany({ where: { kind: { in: ["county", "zone"] } }, orderBy: { id: "asc" } });
       const seen = new Set<number>();

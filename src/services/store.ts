@@ -1,49 +1,70 @@
-import type { Store } from "../../handlers/ports.js";
-import { INDICATOR_KINDS, type IndicatorKind } from "../domain/plan/types.js";
+import type { Store, SubmitOutcome } from "../../handlers/ports.js";
+import { createWorkingCalendar } from "../domain/calendar/working-calendar.js";
+import { wallClock } from "../domain/calendar/zoned-time.js";
+import { defaultPlanOf, obligedUnitIds, unitObligation, type PlanRef } from "../domain/obligations/obligations.js";
+import { formatQuarter } from "../domain/ranking/periods.js";
+import { currentPeriod } from "../domain/report/parse-period.js";
+import { addMonths, periodKey, type Period } from "../domain/report/types.js";
+import { dueDate, nextFirings } from "../domain/schedule/reminder-ladder.js";
+import { applySetting } from "../domain/schedule/schedule-config.js";
 import { writeAudit } from "../persistence/audit-repository.js";
 import { bind, unbind } from "../persistence/binding-repository.js";
 import type { Db } from "../persistence/database.js";
-import { obligationsOf } from "../persistence/obligation-repository.js";
-import { latestValues, periodStatus, submitRevision } from "../persistence/report-repository.js";
-import { resolveUnit, suggestUnits } from "../persistence/unit-repository.js";
-import { createWorkingCalendar } from "../domain/calendar/working-calendar.js";
-import { wallClock } from "../domain/calendar/zoned-time.js";
-import { periodKey } from "../domain/report/types.js";
-import { nextFirings } from "../domain/schedule/reminder-ladder.js";
-import { applySetting } from "../domain/schedule/schedule-config.js";
+import { loadAllPlanFacts } from "../persistence/plan-facts.js";
+import { latestValues, periodStatus, submitRevisions, yearValues } from "../persistence/report-repository.js";
 import { calendarOverrides, loadSchedule, saveSchedule } from "../persistence/schedule-repository.js";
-import { currentPeriod } from "../domain/report/parse-period.js";
-import { addMonths } from "../domain/report/types.js";
-import { formatQuarter } from "../domain/ranking/periods.js";
-import { DEFAULT_TIME_ZONE } from "../domain/schedule/reminder-ladder.js";
+import { resolveUnit, suggestUnits } from "../persistence/unit-repository.js";
 import { prepareDigest } from "./monthly-digest.js";
-import { explainRanking, lastCompleteQuarter } from "./rankings.js";
+import { dueInstant, explainRanking, lastCompleteQuarter } from "./rankings.js";
 
-/** How long a unit's obligations are reused: they change only when the plan is re-imported. */
-const OBLIGATIONS_TTL_MS = 30_000;
+/**
+ * The handlers' Store port over the database, for every plan at once: what a
+ * unit owes comes from the obligations rule (domain/obligations) over each
+ * plan's facts, read once and cached until a plan changes (plan-facts.ts).
+ */
+export function createStore(db: Db, opts: { now?: () => Date } = {}): Store {
+  const now = opts.now ?? (() => new Date());
 
-/** The handlers' Store port over the database, for one plan. */
-export function createStore(db: Db, planId: number, opts: { now?: () => number } = {}): Store {
-  const now = opts.now ?? Date.now;
-  // Every command reads what the unit owes (two joined queries). A plan revision
-  // imported by the CLI in another process shows up here within the TTL.
-  const obligationsCache = new Map<number, { at: number; value: Promise<Awaited<ReturnType<Store["obligations"]>>> }>();
+  async function plans(): Promise<PlanRef[]> {
+    return (await loadAllPlanFacts(db)).map((f) => f.plan);
+  }
+
+  async function planOf(planId: number | undefined): Promise<PlanRef> {
+    const all = await plans();
+    if (planId !== undefined) {
+      const p = all.find((x) => x.id === planId);
+      if (!p) throw new Error(`no plan #${planId}`);
+      return p;
+    }
+    const p = await defaultPlan(all);
+    if (!p) throw new Error(all.length ? "several plans are in progress: name one" : "no plan in the database");
+    return p;
+  }
+
+  async function defaultPlan(all?: PlanRef[]): Promise<PlanRef | null> {
+    const list = all ?? (await plans());
+    const zone = list[0]?.timeZone ?? "Asia/Shanghai";
+    return defaultPlanOf(list, addMonths(currentPeriod(now(), zone), -1));
+  }
+
+  async function due(planId: number, period: Period) {
+    const plan = await planOf(planId);
+    const [{ config }, overrides] = await Promise.all([loadSchedule(db, planId), calendarOverrides(db)]);
+    const calendar = createWorkingCalendar({ overrides });
+    return { date: dueDate(period, config, calendar), at: dueInstant(period, config, calendar, plan.timeZone) };
+  }
+
   return {
-    planId,
-    obligations(unitId) {
-      const hit = obligationsCache.get(unitId);
-      if (hit && now() - hit.at < OBLIGATIONS_TTL_MS) return hit.value;
-      const value = obligationsOf(db, planId, unitId).then((o) => ({
-        workItems: o.workItems,
-        indicators: o.indicators.map((i) => ({ ...i, kind: asKind(i.kind) })),
-      }));
-      value.catch(() => obligationsCache.delete(unitId));
-      obligationsCache.set(unitId, { at: now(), value });
-      return value;
+    plans,
+    defaultPlan: () => defaultPlan(),
+    async obligations(unitId, period) {
+      const all = await loadAllPlanFacts(db);
+      return all.filter((f) => obligedUnitIds(f).includes(unitId)).map((f) => unitObligation(f, unitId, period));
     },
     latestValues: (unitId, ids, atOrBefore) => latestValues(db, unitId, ids, atOrBefore),
-    periodStatus: (period) => periodStatus(db, planId, period),
-    async currentReport(unitId, period) {
+    yearValues: (unitId, ids, year) => yearValues(db, unitId, ids, year),
+    periodStatus: (planId, period) => periodStatus(db, planId, period),
+    async currentReport(planId, unitId, period) {
       const report = await db.report.findUnique({
         where: { planId_unitId_period: { planId, unitId, period } },
         include: { values: { where: { current: true } } },
@@ -51,49 +72,64 @@ export function createStore(db: Db, planId: number, opts: { now?: () => number }
       if (!report) return null;
       const rev = await db.reportRevision.findUnique({ where: { reportId_revision: { reportId: report.id, revision: report.revision } } });
       return {
+        planId,
         revision: report.revision,
+        firstAt: report.firstAt,
         updatedAt: report.updatedAt,
         values: new Map(report.values.map((v) => [v.indicatorId, { value: v.value, raw: v.raw }])),
         narrative: { progress: rev?.progress ?? null, problems: rev?.problems ?? null, nextSteps: rev?.nextSteps ?? null },
       };
     },
-    submit: (req, answer) =>
-      submitRevision(db, { ...req, planId, delivery: req.delivery && answer ? { ...req.delivery, answer } : undefined }),
+    due,
+    async submit(reqs, answer) {
+      const delivery = reqs.find((r) => r.delivery)?.delivery;
+      const results = await submitRevisions(
+        db,
+        reqs.map(({ delivery: _d, ...r }) => r),
+        delivery && answer ? { key: delivery.key, receivedAt: delivery.receivedAt, answer: (rs) => answer(rs.map(outcomeOf)) } : undefined,
+      );
+      return results.map(outcomeOf);
+    },
     async resolveUnit(name) {
       const u = await resolveUnit(db, name);
       return u ? { id: u.id, name: u.name, kind: u.kind } : null;
     },
     suggestUnits: (name) => suggestUnits(db, name),
     bind: async (who, unitId, role, by) => ({ created: (await bind(db, who, unitId, role, by)).created }),
-    unbind: (who, opts) => unbind(db, who, opts),
+    unbind: (who, o) => unbind(db, who, o),
     audit: (entry) => writeAudit(db, entry),
-    async schedule(at, timeZone) {
-      const { config } = await loadSchedule(db, planId);
+    async schedule(at, timeZone, planId) {
+      const plan = await planOf(planId);
+      const zone = timeZone ?? plan.timeZone;
+      const { config } = await loadSchedule(db, plan.id);
       const calendar = createWorkingCalendar({ overrides: await calendarOverrides(db) });
-      const year = Number(wallClock(at, timeZone).date.slice(0, 4));
+      const year = Number(wallClock(at, zone).date.slice(0, 4));
       return {
         config,
-        next: nextFirings(config, calendar, timeZone, at, 10).map((f) => ({ period: periodKey(f.period), step: f.step, audience: f.audience, at: f.at, provisional: f.provisional })),
+        next: nextFirings(config, calendar, zone, at, 10).map((f) => ({ period: periodKey(f.period), step: f.step, audience: f.audience, at: f.at, provisional: f.provisional })),
         missingYears: calendar.missingYears(year, year + 1),
       };
     },
-    async setSchedule(key, value, by) {
-      const { config } = await loadSchedule(db, planId);
+    async setSchedule(key, value, by, planId) {
+      const plan = await planOf(planId);
+      const { config } = await loadSchedule(db, plan.id);
       const r = applySetting(config, key, value);
-      if (r.ok) await saveSchedule(db, planId, r.config, by);
+      if (r.ok) await saveSchedule(db, plan.id, r.config, by);
       return r;
     },
-    explainRanking(unit, quarter) {
-      const q = quarter ?? formatQuarter(lastCompleteQuarter(addMonths(currentPeriod(new Date(now()), DEFAULT_TIME_ZONE), -1)));
-      return explainRanking(db, planId, unit, q, { tz: DEFAULT_TIME_ZONE });
+    async explainRanking(unit, quarter, planId) {
+      const plan = await planOf(planId);
+      const q = quarter ?? formatQuarter(lastCompleteQuarter(addMonths(currentPeriod(now(), plan.timeZone), -1)));
+      return explainRanking(db, plan.id, unit, q);
     },
-    async monthlyDigest(period, lang) {
-      const d = await prepareDigest(db, planId, period, { lang, tz: DEFAULT_TIME_ZONE });
+    async monthlyDigest(period, lang, planId) {
+      const plan = await planOf(planId);
+      const d = await prepareDigest(db, plan.id, period, { lang });
       return { title: d.title, lines: d.lines, owed: d.owed };
     },
   };
 }
 
-function asKind(k: string): IndicatorKind {
-  return (INDICATOR_KINDS as readonly string[]).includes(k) ? (k as IndicatorKind) : "cumulative";
+function outcomeOf(r: { planId: number; revision: number; values: SubmitOutcome["values"]; narrative: SubmitOutcome["narrative"] }): SubmitOutcome {
+  return { planId: r.planId, revision: r.revision, values: r.values, narrative: r.narrative };
 }

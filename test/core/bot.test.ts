@@ -83,8 +83,13 @@ describe.each(PROVIDERS)("the core bot on %s", (provider) => {
     const refused = await f.say("U_JXJ", "上报 2026年11月 在役机器人总量 1.9万台");
     expect(refused.status).toBe("error");
     // November is the current month: reportable, not in the future.
-    const first = await f.say("U_JXJ", "上报 2026年11月 新增工业机器人 10台");
+    // A year-to-date total that would fall is refused too; 本月新增 is added to October's total, and the reply says so.
+    const fell = await f.say("U_JXJ", "上报 2026年11月 新增工业机器人 10台");
+    expect(fell.status).toBe("error");
+    expect(fell.lines.join()).toMatch(/2026年10月已累计 270台/);
+    const first = await f.say("U_JXJ", "上报 2026年11月 本月新增工业机器人 10台");
     expect(first.status, first.lines.join()).toBe("ok");
+    expect(first.lines.join()).toContain("新增工业机器人：**280台**（本月新增 10台，加上1—10月累计 270台，记为1—11月累计）");
     const ok = await f.say("U_JXJ", "修改 2026年11月 在役机器人总量 1.9万台 原因:部分设备报废");
     expect(ok.status, ok.lines.join()).toBe("ok");
   });
@@ -143,7 +148,8 @@ describe.each(PROVIDERS)("the core bot on %s", (provider) => {
   it("GIVEN status and tasks THEN the unit sees what it has and has not reported, and what it owes", async () => {
     const s = await f.say("U_JXJ", "查询 2026年10月");
     expect(s.status).toBe("info");
-    expect(s.title).toMatch(/已报 3\/16/);
+    // 16 indicators and the month's narrative: three figures and the narrative are in.
+    expect(s.title).toMatch(/已报 4\/17/);
     const t = await f.say("U_JXJ", "我的任务");
     expect(t.lines.join("\n")).toContain("T18-2");
     expect(t.lines.join("\n")).toContain("上次");

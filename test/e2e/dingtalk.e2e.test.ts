@@ -176,7 +176,7 @@ describe.each(PROVIDERS)("DingTalk over Stream, end to end on %s", (provider) =>
       expect(ack.ms).toBeLessThan(2000);
       const map = (ack.data as CardAnswer).response.cardData.cardParamMap;
       expect(map, map["status_text"]).toMatchObject({ status: "ok", form_status: "disabled", form_btn_text: "已提交" });
-      expect(map["status_text"]).toContain(`已修改 ${UNIT} 2026年10月 的数据(第 3 版)`);
+      expect(map["status_text"]).toContain(`已修改 ${UNIT} 2026年10月 的数据（第 3 版）`);
 
       expect(await currentValues(f, UNIT, 202610)).toEqual({ "T18-1": 40, "T18-2": 260, "T18-3": 21000 });
       const rev = await f.db.reportRevision.findFirstOrThrow({ where: { report: { period: 202610 } }, orderBy: { revision: "desc" } });

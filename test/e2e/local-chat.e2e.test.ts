@@ -21,6 +21,7 @@ if (SKIP) console.warn("local chat e2e SKIPPED: DUBAN_SKIP_BROWSER=1, so the pag
 const FORM: ReportForm = {
   mode: "report",
   unit: { id: 7, name: "义乌市" },
+  plan: { code: "jinhua-manufacturing-2021-2023", name: "金华市制造业攻坚行动方案" },
   period: { key: "2026-10", label: "2026年10月" },
   indicators: [
     { code: "T18-2", name: "新增工业机器人", unit: "台", kind: "cumulative", last: "260台 (2026年9月)" },
@@ -180,7 +181,7 @@ describe.skipIf(SKIP)(`local chat page in headless Chromium${SKIP ? " (skipped: 
     await form.getByRole("button", { name: "提交" }).click();
     await page.getByText("已收到 义乌市 2026年10月 的上报").waitFor();
     const [bad, good] = script.seen.filter((i) => i.form);
-    expect(good!.form).toEqual({ mode: "report", period: "2026-10", unit: "义乌市", values: { "T18-2": "270", G5: "8.5" }, progress: "完成两家企业验收" });
+    expect(good!.form).toEqual({ mode: "report", period: "2026-10", unit: "义乌市", plan: "jinhua-manufacturing-2021-2023", values: { "T18-2": "270", G5: "8.5" }, progress: "完成两家企业验收" });
     expect(good!.eventKey).not.toBe(bad!.eventKey);
     expect(await form.getByRole("button", { name: "已提交" }).isDisabled()).toBe(true);
 

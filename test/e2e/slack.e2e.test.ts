@@ -97,7 +97,8 @@ describe.each(PROVIDERS)("Slack over HTTP, end to end on %s", (provider) => {
     const sent = await slash("U_JXJ2", "/duban", "查询");
     expect(sent.ack.status).toBe(200);
     const reply = await sent.reply();
-    expect(shown(reply)).toMatch(/已报 2\/\d+/);
+    // Two figures and the narrative of the unit's 16 indicators and its progress.
+    expect(shown(reply)).toMatch(/已报 3\/17/);
     expect(shown(reply)).toContain(UNIT);
     expect(await tally(f)).toEqual(before);
   });
@@ -110,7 +111,7 @@ describe.each(PROVIDERS)("Slack over HTTP, end to end on %s", (provider) => {
     expect(open.token).toBe("xoxb-e2e");
     const view = open.args["view"] as { callback_id: string; private_metadata: string; blocks: { block_id?: string; element?: { initial_value?: string } }[] };
     expect(view.callback_id).toBe("duban_report");
-    expect(JSON.parse(view.private_metadata)).toEqual({ mode: "report", period: "2026-10", unit: UNIT });
+    expect(JSON.parse(view.private_metadata)).toEqual({ mode: "report", period: "2026-10", unit: UNIT, plan: "jinhua-manufacturing-2021-2023" });
     const input = (code: string) => view.blocks.find((b) => b.block_id === `ind:${code}`);
     expect(input("T18-1")).toBeDefined();
     expect(input("T18-1")?.element?.initial_value).toBeUndefined();
@@ -238,22 +239,23 @@ describe.each(PROVIDERS)("Slack over HTTP, end to end on %s", (provider) => {
   it("GIVEN 10 concurrent /report from two liaisons of one unit THEN all are kept as consecutive revisions of one report", async () => {
     const before = await tally(f);
     const sends = Array.from({ length: 10 }, (_, i) =>
-      slash(i % 2 ? "U_JXJ2" : "U_JXJ", "/report", `2026-09 新增工业机器人 ${100 + i}台 进展:第${i}次`),
+      // November, before its due date: a resubmission may change the figure without a reason.
+      slash(i % 2 ? "U_JXJ2" : "U_JXJ", "/report", `2026-11 新增工业机器人 ${1000 + i}台 进展:第${i}次`),
     );
     const sent = await Promise.all(sends);
     expect(sent.map((s) => s.ack.status)).toEqual(Array(10).fill(200));
     const replies = await Promise.all(sent.map((s) => s.reply()));
-    for (const r of replies) expect(shown(r)).toMatch(new RegExp(`(已收到|已更新) ${UNIT} 2026年9月 的上报`));
+    for (const r of replies) expect(shown(r)).toMatch(new RegExp(`(已收到|已更新) ${UNIT} 2026年11月 的上报`));
 
     const report = await f.db.report.findFirstOrThrow({
-      where: { period: 202609 },
+      where: { period: 202611 },
       include: { revisions: { orderBy: { revision: "asc" } }, values: { orderBy: { revision: "asc" } } },
     });
     expect(report.revision).toBe(10);
     expect(report.revisions.map((r) => r.revision)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     // Every submission is in exactly one revision: none lost, none doubled.
     expect(report.revisions.map((r) => r.progress).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `第${i}次`).sort());
-    expect(report.values.map((v) => v.value).sort()).toEqual(Array.from({ length: 10 }, (_, i) => 100 + i).sort());
+    expect(report.values.map((v) => v.value).sort()).toEqual(Array.from({ length: 10 }, (_, i) => 1000 + i).sort());
     expect(report.values.filter((v) => v.current)).toHaveLength(1);
     const current = report.values.find((v) => v.current)!;
     const lastRev = report.revisions[9]!;

@@ -7,6 +7,7 @@ import type { Db } from "../../src/persistence/database.js";
 import type { Provider } from "../../src/persistence/migrations.js";
 import { resolveUnit } from "../../src/persistence/unit-repository.js";
 import { systemClock } from "../../src/services/clock.js";
+import { extendPlan } from "../../src/services/extend-plan.js";
 import { NOW } from "./bot-fixture.js";
 import { createTestDatabase, type TestDatabase } from "./databases.js";
 
@@ -61,6 +62,8 @@ export async function startAppFixture(provider: Provider, opts: AppFixtureOption
     throw e;
   }
   const db = app.database.prisma;
+  // The bundled plan ran 2021–2023; these tests work in 2026, so it is extended as an admin would.
+  await extendPlan(db, app.planId, { year: 2026, month: 12 }, { actor: "test", platform: "cli" });
   return {
     app,
     tdb,

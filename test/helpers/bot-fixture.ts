@@ -7,6 +7,7 @@ import { createBot } from "../../src/services/bot.js";
 import { systemClock } from "../../src/services/clock.js";
 import { seedBundledPlan } from "../../src/services/seed-bundled-plan.js";
 import { createStore } from "../../src/services/store.js";
+import { extendPlan } from "../../src/services/extend-plan.js";
 import { createTestDatabase, type TestDatabase } from "./databases.js";
 import type { Provider } from "../../src/persistence/migrations.js";
 
@@ -29,7 +30,9 @@ export async function botFixture(provider: Provider, now: () => Date = () => NOW
   const db = await tdb.open();
   await seedBundledPlan(db.prisma);
   const plan = (await findPlan(db.prisma))!;
-  const store = createStore(db.prisma, plan.id);
+  // The bundled plan ran 2021–2023; these tests work in 2026, so it is extended as an admin would.
+  await extendPlan(db.prisma, plan.id, { year: 2026, month: 12 }, { actor: "test", platform: "cli" });
+  const store = createStore(db.prisma, { now });
   const bot = createBot({ db: db.prisma, store, clock: systemClock("Asia/Shanghai", now) });
   return {
     tdb,

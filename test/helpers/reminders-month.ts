@@ -33,7 +33,7 @@ export const REPORTER = "市发改委";
 export const REPORT_AT = "2026-10-10 11:00";
 
 export function missingNames(text: string): string[] {
-  const names = [...text.matchAll(/- ([^:\n"\\]+):(?:未报送|缺 )/gu)].map((m) => m[1]!.trim());
+  const names = [...text.matchAll(/- ([^:：\n"\\]+)[:：](?:未报送|缺 )/gu)].map((m) => m[1]!.trim());
   return [...new Set(names)];
 }
 

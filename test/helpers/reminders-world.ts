@@ -11,7 +11,9 @@ import { DingTalkOpenApi } from "../../src/adapters/dingtalk/index.js";
 import { applySetting, type ScheduleConfig } from "../../src/domain/schedule/schedule-config.js";
 import type { Db } from "../../src/persistence/database.js";
 import type { Provider } from "../../src/persistence/migrations.js";
-import { obligationsOf } from "../../src/persistence/obligation-repository.js";
+import { unitObligation } from "../../src/domain/obligations/obligations.js";
+import { periodFromKey } from "../../src/domain/report/types.js";
+import { loadPlanFacts } from "../../src/persistence/plan-facts.js";
 import { submitRevision } from "../../src/persistence/report-repository.js";
 import { loadSchedule, saveSchedule } from "../../src/persistence/schedule-repository.js";
 import { resolveUnit } from "../../src/persistence/unit-repository.js";
@@ -137,7 +139,7 @@ export async function reminderWorld(
     run: (at, extra = {}) => runReminders(world.deps({ now: () => at, ...extra }), { at }),
     async reportFully(unitName, period) {
       const unit = (await resolveUnit(db, unitName))!;
-      const o = await obligationsOf(db, f.planId, unit.id);
+      const o = unitObligation((await loadPlanFacts(db, f.planId))!, unit.id, periodFromKey(period));
       await submitRevision(db, {
         planId: f.planId,
         unitId: unit.id,

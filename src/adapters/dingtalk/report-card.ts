@@ -22,6 +22,7 @@ export const FIELD = {
   mode: "_mode",
   period: "_period",
   unit: "_unit",
+  plan: "_plan",
   progress: "progress",
   problems: "problems",
   nextSteps: "nextSteps",
@@ -65,6 +66,7 @@ export function buildCardParamMap(form: ReportForm, lang: Lang = "zh"): Record<s
     hidden(FIELD.mode, form.mode),
     hidden(FIELD.period, form.period.key),
     hidden(FIELD.unit, form.unit.name),
+    hidden(FIELD.plan, form.plan.code),
     ...form.indicators.map((i) =>
       text(indicatorField(i.code), `${i.name}（${i.unit}）`, i.value, { placeholder: i.last ? `${words.last}: ${i.last}` : i.unit }),
     ),
@@ -146,6 +148,7 @@ export function parseCardSubmission(params: Record<string, unknown>): ParsedSubm
       mode,
       ...optional("period", FIELD.period),
       ...optional("unit", FIELD.unit),
+      ...optional("plan", FIELD.plan),
       values: indicatorValues,
       ...optional("progress", FIELD.progress),
       ...optional("problems", FIELD.problems),

@@ -32,6 +32,7 @@ export const messageBodySchema = z.strictObject({
 export const formOptsSchema = z.strictObject({
   period: text(20).optional(),
   unit: text(100).optional(),
+  plan: text(100).optional(),
   mode: z.enum(["report", "correct"]).optional(),
 });
 
@@ -46,6 +47,7 @@ export const submissionSchema = z.strictObject({
   mode: z.enum(["report", "correct"]),
   period: text(20).optional(),
   unit: text(100).optional(),
+  plan: text(100).optional(),
   values: z.record(z.string().min(1).max(40), text(100)).refine((v) => Object.keys(v).length <= 200, "too many values"),
   progress: text(4000).optional(),
   problems: text(4000).optional(),

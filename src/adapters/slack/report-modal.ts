@@ -29,11 +29,12 @@ export const ModalMetadata = z.object({
   mode: z.enum(["report", "correct"]),
   period: z.string().min(1),
   unit: z.string().min(1).optional(),
+  plan: z.string().min(1).optional(),
 });
 export type ModalMetadata = z.infer<typeof ModalMetadata>;
 
 export function buildReportModal(form: ReportForm): types.ModalView {
-  const metadata: ModalMetadata = { mode: form.mode, period: form.period.key, unit: form.unit.name };
+  const metadata: ModalMetadata = { mode: form.mode, period: form.period.key, unit: form.unit.name, plan: form.plan.code };
   const header: types.ContextBlock = {
     type: "context",
     block_id: "header",
@@ -105,6 +106,7 @@ export const ReportFormSubmissionSchema = z.object({
   mode: z.enum(["report", "correct"]),
   period: optionalText,
   unit: optionalText,
+  plan: optionalText,
   values: z.record(z.string().min(1), z.string().min(1)),
   progress: optionalText,
   problems: optionalText,
@@ -135,6 +137,7 @@ export function parseReportSubmission(view: { private_metadata: string; state: {
     mode: metadata.data.mode,
     period: metadata.data.period,
     ...(metadata.data.unit !== undefined ? { unit: metadata.data.unit } : {}),
+    ...(metadata.data.plan !== undefined ? { plan: metadata.data.plan } : {}),
     values,
     ...Object.fromEntries(
       [...NARRATIVE_FIELDS, REASON_BLOCK_ID].flatMap((f) => {

@@ -124,7 +124,7 @@ export const remindRun: Command = {
     if (!dryRun && !Object.keys(senders).length) {
       throw new CliError(w("没有配置 Slack 或钉钉,无法发送;可加 --dry-run 查看将发给谁", "Neither Slack nor DingTalk is configured; add --dry-run to see who would get what"));
     }
-    const bot = createBot({ db: prisma, store: createStore(prisma, p.id), clock: systemClock(config.tz) });
+    const bot = createBot({ db: prisma, store: createStore(prisma), clock: systemClock(config.tz) });
     const report = await runReminders(
       { db: prisma, planId: p.id, timeZone: config.tz, senders, bot, instanceId: `cli@${hostname()}:${process.pid}` },
       { at, dryRun, ignoreLastRun: Boolean(atText) },

@@ -290,3 +290,29 @@ export function monthStatus(ob: UnitObligation, stored: StoredMonth | null, dueA
 export function planName(p: Pick<PlanRef, "shortName" | "title">): string {
   return p.shortName || p.title;
 }
+
+/** In progress at `period`: the month is within the span. */
+export function inProgress(p: Pick<PlanRef, "span">, period: Period): boolean {
+  return spanPosition(p.span, period) === "within";
+}
+
+/**
+ * The plan a command acts on when none is named: the only plan, else the only
+ * one in progress at `period`; null when that leaves a choice (the caller asks,
+ * listing them).
+ */
+export function defaultPlanOf<P extends Pick<PlanRef, "span">>(plans: readonly P[], period: Period): P | null {
+  if (plans.length === 1) return plans[0]!;
+  const active = plans.filter((p) => inProgress(p, period));
+  return active.length === 1 ? active[0]! : null;
+}
+
+/** A plan named by its code, short name or title (either script folded by the caller), or null. */
+export function findPlanByName<P extends Pick<PlanRef, "code" | "shortName" | "title">>(plans: readonly P[], name: string): P | null {
+  const n = name.trim();
+  if (!n) return null;
+  return (
+    plans.find((p) => p.code === n || (p.shortName !== "" && p.shortName === n) || p.title === n) ??
+    (plans.filter((p) => p.title.includes(n)).length === 1 ? plans.find((p) => p.title.includes(n))! : null)
+  );
+}

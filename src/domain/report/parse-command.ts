@@ -42,6 +42,7 @@ import {
   type Platform,
   type Problem,
   type ReportValue,
+  type StatedBasis,
   briefOf,
   periodKey,
 } from "./types.js";
@@ -202,6 +203,7 @@ function readSections(t: Text, spans: SectionSpan[], end: number): { narrative: 
 
 type Event =
   | { type: "ref"; start: number; end: number; match: IndicatorMatch }
+  | { type: "basis"; start: number; end: number; stated: StatedBasis; through?: number; year?: number }
   | { type: "value"; start: number; end: number; q: QuantityToken }
   | { type: "badValue"; start: number; end: number }
   | { type: "period"; start: number; end: number; m: PeriodMatch }
@@ -214,6 +216,40 @@ const HARD_SEPARATOR = /[,;。\n]/u;
 const PIECE_TRIM = /^[\s、:=\-–—~>]+|[\s、:=\-–—~]+$/gu;
 /** A fragment that was meant as a value but is none (abc台, 1.2.3, NaN). */
 const VALUE_LIKE = /\d|^[-+−]|^(?:nan|inf|infinity|null|undefined|n\/a)$|[家项个台套所座条人名户件次期批元%吨]$/u;
+
+/**
+ * Words that say which basis a figure is in (domain.md: "the words say which"): 1-10月累计 /
+ * 累计完成 / 今年累计 (year to date), 本月新增 / 当月 (this month's own figure). Tried longest first,
+ * and only if they end before the next indicator mention: in 本月新增工业机器人 the mention
+ * 新增工业机器人 keeps its 新增 and 本月 alone is the basis word.
+ */
+const YTD_RANGE = /(?:((?:19|20)\d\d)\s*年\s*)?(?:1|一)\s*[-~—–至到]\s*(\d{1,2}|十[一二]?|[二三四五六七八九十])\s*月份?\s*(?:累计|累积|合计|共计|共)?(?:完成|新增|实现|达到|达)?/uy;
+const YTD_WORDS = ["年初以来累计", "年初至今累计", "今年以来累计", "今年累计", "本年累计", "全年累计", "累计完成", "累计新增", "累计实现", "累计达到", "累计达", "累计", "累积"];
+const MONTH_WORDS = ["本月新增", "当月新增", "本月完成", "当月完成", "本月新培育", "本月净增", "本月", "当月"];
+const CN_MONTH: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十一: 11, 十二: 12 };
+
+function basisAt(norm: string, from: number, limit: number): Extract<Event, { type: "basis" }> | null {
+  // Spaces before the words belong to them (a quantity, tried next, skips them too).
+  let pos = from;
+  while (pos < limit && /\s/u.test(norm[pos] as string)) pos++;
+  YTD_RANGE.lastIndex = pos;
+  const m = YTD_RANGE.exec(norm);
+  if (m) {
+    const through = /^\d+$/u.test(m[2] as string) ? Number(m[2]) : CN_MONTH[m[2] as string];
+    let end = pos + m[0].length;
+    // Shorten to the mention that follows (1-10月累计新增工业机器人: the name keeps 新增).
+    if (end > limit) end = limit;
+    if (through !== undefined && through >= 1 && through <= 12 && end > pos) {
+      return { type: "basis", start: pos, end, stated: "ytd", through, ...(m[1] ? { year: Number(m[1]) } : {}) };
+    }
+  }
+  for (const [words, stated] of [[YTD_WORDS, "ytd"], [MONTH_WORDS, "month"]] as const) {
+    for (const w of words) {
+      if (norm.startsWith(w, pos) && pos + w.length <= limit) return { type: "basis", start: pos, end: pos + w.length, stated };
+    }
+  }
+  return null;
+}
 
 /** Characters after which a number may start (not inside 12a, a12, 1.2). */
 function numberMayStartAfter(ch: string | undefined): boolean {
@@ -242,6 +278,13 @@ function scanEvents(t: Text, start: number, end: number, index: IndicatorIndex):
     }
     const limit = mention ? mention.start : end;
     const prev = i > start ? t.norm[i - 1] : undefined;
+    const basis = numberMayStartAfter(prev) ? basisAt(t.norm, i, limit) : null;
+    if (basis) {
+      flushLoose(i);
+      events.push(basis);
+      i = basis.end;
+      continue;
+    }
     if (numberMayStartAfter(prev)) {
       const p = periodAt(t.norm, i, false);
       if (p && p.end <= limit) {
@@ -337,6 +380,8 @@ interface ItemsResult {
   items: number;
   period?: PeriodMatch;
   periodProblems: Problem[];
+  /** The months named by 1-N月累计 (and their year, if written): they name the report's month. */
+  through: { month: number; year?: number; raw: string }[];
 }
 
 function readItems(t: Text, start: number, end: number, index: IndicatorIndex): ItemsResult {
@@ -347,6 +392,8 @@ function readItems(t: Text, start: number, end: number, index: IndicatorIndex): 
   const seen = new Set<number>();
   let period: PeriodMatch | undefined;
   let pending: Extract<Event, { type: "ref" }> | null = null;
+  let basis: Extract<Event, { type: "basis" }> | null = null;
+  const through: ItemsResult["through"] = [];
   let items = 0;
   const rawOf = (e: { start: number; end: number }): string => t.raw.slice(e.start, e.end).trim();
 
@@ -376,6 +423,12 @@ function readItems(t: Text, start: number, end: number, index: IndicatorIndex): 
   };
 
   for (const ev of events) {
+    if (ev.type === "basis") {
+      // It applies to the next figure, whether written before the indicator or after it.
+      basis = ev;
+      if (ev.through !== undefined) through.push({ month: ev.through, ...(ev.year ? { year: ev.year } : {}), raw: rawOf(ev) });
+      continue;
+    }
     if (ev.type === "period") {
       if (!period) period = ev.m;
       else if (ev.m.raw.replace(/\s+/gu, "") !== period.raw.replace(/\s+/gu, "")) {
@@ -395,6 +448,8 @@ function readItems(t: Text, start: number, end: number, index: IndicatorIndex): 
     }
     const ref: Extract<Event, { type: "ref" }> = pending;
     pending = null;
+    const said = basis;
+    basis = null;
     const indicator = resolveRef(ref);
     if (!indicator) continue;
     const brief = briefOf(indicator);
@@ -405,7 +460,8 @@ function readItems(t: Text, start: number, end: number, index: IndicatorIndex): 
     }
     const converted = convertQuantity(ev.q, indicator);
     if (converted.ok) {
-      values.push({ indicatorId: indicator.id, code: indicator.code, value: converted.value, raw });
+      const words = said ? { stated: said.stated, basisWords: rawOf(said), ...(said.through !== undefined ? { statedThrough: said.through } : {}) } : {};
+      values.push({ indicatorId: indicator.id, code: indicator.code, value: converted.value, raw, ...words });
     } else if (converted.code === "bad_number") {
       problems.push({ code: "bad_number", raw, indicator: brief });
     } else if (converted.code === "missing_unit") {
@@ -415,7 +471,7 @@ function readItems(t: Text, start: number, end: number, index: IndicatorIndex): 
     }
   }
   closePending();
-  return period ? { values, problems, items, period, periodProblems } : { values, problems, items, periodProblems };
+  return period ? { values, problems, items, period, periodProblems, through } : { values, problems, items, periodProblems, through };
 }
 
 // ---------------------------------------------------------------------------
@@ -437,18 +493,21 @@ function parseReport(t: Text, pos: number, verb: "report" | "correct", ctx: Pars
   let period: Period = { ...ctx.openPeriod };
   let periodExplicit = false;
 
-  const applyPeriod = (m: PeriodMatch): void => {
+  const applyPeriod = (m: Pick<PeriodMatch, "raw" | "expr">): void => {
     const r = resolvePeriod(m, ctx);
     if (r.ok) {
       period = r.period;
       periodExplicit = true;
     } else {
-      problems.push({ ...r.problem, raw: t.raw.slice(m.start, m.end).trim() });
+      problems.push({ ...r.problem, raw: "start" in m ? t.raw.slice((m as PeriodMatch).start, (m as PeriodMatch).end).trim() : m.raw });
     }
   };
 
   pos = skipSpaces(t.norm, pos);
-  const head = periodAt(t.norm, pos, true);
+  let head = periodAt(t.norm, pos, true);
+  // 本月新增工业机器人260台: 本月 glued to what follows says the figure is this month's own
+  // (the basis), not that the report is for the unfinished current month.
+  if (head && /^(?:本月|当月)$/u.test(head.raw) && /^[^\s:,;]/u.test(t.norm.slice(head.end, head.end + 1))) head = null;
   if (head) {
     applyPeriod(head);
     pos = head.end;
@@ -462,6 +521,11 @@ function parseReport(t: Text, pos: number, verb: "report" | "correct", ctx: Pars
   if (items.period) {
     if (head) problems.push({ code: "bad_period", raw: t.raw.slice(items.period.start, items.period.end).trim() });
     else applyPeriod(items.period);
+  }
+  // 1-10月累计 names the month reported when nothing else does (a mismatch is checked against the stored basis later).
+  const first = items.through[0];
+  if (!periodExplicit && first && items.through.every((x) => x.month === first.month && x.year === first.year)) {
+    applyPeriod({ raw: first.raw, expr: first.year ? { kind: "absolute", year: first.year, month: first.month } : { kind: "month", month: first.month } });
   }
   problems.push(...items.periodProblems, ...items.problems);
 

@@ -82,14 +82,23 @@ export type Platform = (typeof PLATFORMS)[number];
 export const BIND_ROLES = ["liaison", "taskforce", "admin"] as const;
 export type BindRole = (typeof BIND_ROLES)[number];
 
+/** The basis a liaison's words give a figure: 本月新增 / 当月 (month) or 累计 / 1-10月累计 (ytd). */
+export type StatedBasis = "month" | "ytd";
+
 /** One reported figure. */
 export interface ReportValue {
   indicatorId: number;
   code: string;
-  /** In the indicator's own unit: "3.5亿元" for a 万元 indicator → 35000. */
+  /** In the indicator's own unit: "3.5亿元" for a 万元 indicator → 35000. As stated (see `stated`). */
   value: number;
   /** What the user typed for the value, in their script: "3.5億元". */
   raw: string;
+  /** The basis the words said, if any (absent: the indicator's own basis). */
+  stated?: StatedBasis;
+  /** "1-10月累计": the last month of the stated year-to-date range (10). */
+  statedThrough?: number;
+  /** The basis words as typed, for replies ("本月新增", "1-10月累计"). */
+  basisWords?: string;
 }
 
 /** Free text, as typed (original script kept). */
@@ -209,14 +218,26 @@ export type Problem =
   | { code: "too_many_problems"; omitted: number }
   // From validateReportValues (need stored data):
   | { code: "period_closed"; period?: Period }
+  /** No plan the unit reports in covers the month (it ended, or has not started). */
+  | { code: "outside_plan"; period: Period; plans: { name: string; start: Period; end: Period; position: "before" | "after" }[] }
+  /** The same indicator name in several plans in progress: the plan must be named. */
+  | { code: "ambiguous_plan"; raw: string; plans: string[] }
+  /** A year-to-date figure below the one before it in the year, or above a later one. */
+  | { code: "ytd_decreased"; indicator: IndicatorBrief; value: number; raw?: string; neighbour: { value: number; period: Period }; side: "earlier" | "later" }
+  /** 本月新增 for a year-to-date indicator (or 累计 for a monthly one) needs the earlier months of the year. */
+  | { code: "basis_needs_months"; indicator: IndicatorBrief; raw?: string; stated: StatedBasis; missing: Period[] }
+  /** "1-9月累计" in a report for October. */
+  | { code: "basis_period_mismatch"; indicator: IndicatorBrief; raw?: string; through: number; period: Period }
+  /** After the due date a changed figure needs 修改 with a reason. */
+  | { code: "late_change_needs_reason"; due: string; changes: { indicator: IndicatorBrief; from: number; to: number }[] }
   | { code: "share_over_100"; indicator: IndicatorBrief; value: number; raw?: string }
   | {
       code: "cumulative_decreased";
       indicator: IndicatorBrief;
       value: number;
       raw?: string;
-      /** negative_increment: a cumulative/per_year monthly figure below 0; below_previous: a stock level that fell. */
-      rule: "negative_increment" | "below_previous";
+      /** negative_increment: a month's increment below 0; negative_total: a year-to-date total below 0; below_previous: a stock level that fell. */
+      rule: "negative_increment" | "negative_total" | "below_previous";
       previous?: { value: number; period: Period };
     };
 

@@ -19,6 +19,7 @@
  * - ratio, growth, reduction: rates can move either way; no trend check.
  *   A ratio stated in % (比重, 占比, 落地率) cannot exceed 100 (`share_over_100`).
  */
+import { isFlow, type ReportingBasis } from "../plan/types.js";
 import {
   type IndicatorRef,
   type Period,
@@ -29,7 +30,8 @@ import {
 } from "./types.js";
 
 export interface ValidationContext {
-  indicators: readonly IndicatorRef[];
+  /** With their basis when known (a negative year-to-date total reads differently from a negative month). */
+  indicators: readonly (IndicatorRef & { basis?: ReportingBasis })[];
   /** The last figure stored for each indicator before this report (indicatorId → value, period). */
   previous: ReadonlyMap<number, { value: number; period: Period }>;
   periodStatus: "open" | "closed";
@@ -43,14 +45,14 @@ function isPercentRatio(indicator: IndicatorRef): boolean {
   return indicator.kind === "ratio" && indicator.unit.trim() === "%";
 }
 
-function checkValue(v: ValueToCheck, indicator: IndicatorRef, ctx: ValidationContext): Problem | null {
+function checkValue(v: ValueToCheck, indicator: IndicatorRef & { basis?: ReportingBasis }, ctx: ValidationContext): Problem | null {
   const brief = briefOf(indicator);
   const raw = v.raw === undefined ? {} : { raw: v.raw };
   if (isPercentRatio(indicator) && v.value > 100) {
     return { code: "share_over_100", indicator: brief, value: v.value, ...raw };
   }
-  if ((indicator.kind === "cumulative" || indicator.kind === "per_year") && v.value < 0) {
-    return { code: "cumulative_decreased", indicator: brief, value: v.value, ...raw, rule: "negative_increment" };
+  if (isFlow(indicator.kind) && v.value < 0) {
+    return { code: "cumulative_decreased", indicator: brief, value: v.value, ...raw, rule: indicator.basis === "ytd" ? "negative_total" : "negative_increment" };
   }
   if (indicator.kind === "stock") {
     const prev = ctx.previous.get(indicator.id);

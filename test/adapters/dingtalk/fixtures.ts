@@ -7,6 +7,7 @@ export const silentLogger = pino({ level: "silent" });
 export const reportForm = (over: Partial<ReportForm> = {}): ReportForm => ({
   mode: "report",
   unit: { id: 7, name: "义乌市" },
+  plan: { code: "jinhua-manufacturing-2021-2023", name: "金华市制造业攻坚行动方案" },
   period: { key: "2026-10", label: "2026年10月" },
   indicators: [
     { code: "IND-01", name: "工业企业数", unit: "家", kind: "count", last: "260家 (2026年9月)" },

@@ -64,7 +64,7 @@ describe("report card data", () => {
     const fields = (JSON.parse(map["form"] ?? "") as { fields: { name: string; hidden?: boolean; placeholder?: string }[] }).fields;
     expect(fields.filter((f) => f.name.startsWith("ind_")).map((f) => f.name)).toEqual([indicatorField("IND-01"), indicatorField("IND.02")]);
     expect(fields.find((f) => f.name === indicatorField("IND-01"))?.placeholder).toBe("上次: 260家 (2026年9月)");
-    expect(fields.filter((f) => f.hidden).map((f) => f.name)).toEqual(["_mode", "_period", "_unit"]);
+    expect(fields.filter((f) => f.hidden).map((f) => f.name)).toEqual(["_mode", "_period", "_unit", "_plan"]);
   });
 
   it("GIVEN the Form component's params THEN a submission keyed by indicator code; hidden meta from current_form", () => {
@@ -77,6 +77,7 @@ describe("report card data", () => {
       mode: "correct",
       period: "2026-10",
       unit: "义乌市",
+      plan: "jinhua-manufacturing-2021-2023",
       values: { "IND-01": "１２０家" },
       progress: "5",
       reason: "录入错误",

@@ -8,6 +8,7 @@ import type { HttpServer, Route } from "../../../src/http/http-server.js";
 const FORM: ReportForm = {
   mode: "report",
   unit: { id: 7, name: "义乌市" },
+  plan: { code: "jinhua-manufacturing-2021-2023", name: "金华市制造业攻坚行动方案" },
   period: { key: "2026-10", label: "2026年10月" },
   indicators: [{ code: "T18-2", name: "新增工业机器人", unit: "台", kind: "cumulative", last: "260台 (2026年9月)" }],
   narrative: {},

@@ -11,6 +11,7 @@ import {
 const sampleForm: ReportForm = {
   mode: "report",
   unit: { id: 7, name: "义乌市" },
+  plan: { code: "jinhua-manufacturing-2021-2023", name: "金华市制造业攻坚行动方案" },
   period: { key: "2026-10", label: "2026年10月" },
   indicators: [
     { code: "T18-2", name: "新增工业机器人", unit: "台", kind: "count", last: "260台 (2026年9月)" },
@@ -29,7 +30,7 @@ describe("buildReportModal", () => {
   it("builds one input per indicator with label, hint (last value) and prefill", () => {
     const view = buildReportModal(sampleForm);
     expect(view.callback_id).toBe(REPORT_MODAL_CALLBACK_ID);
-    expect(JSON.parse(view.private_metadata ?? "")).toEqual({ mode: "report", period: "2026-10", unit: "义乌市" });
+    expect(JSON.parse(view.private_metadata ?? "")).toEqual({ mode: "report", period: "2026-10", unit: "义乌市", plan: "jinhua-manufacturing-2021-2023" });
     expect(view.title).toMatchObject({ type: "plain_text", text: "上报 2026年10月进展" });
     expect(view.submit).toMatchObject({ text: "提交" });
     const blocks = view.blocks as Block[];
@@ -102,7 +103,7 @@ describe("parseReportSubmission", () => {
     );
     expect(parseReportSubmission({ private_metadata: view.private_metadata ?? "", state: { values } })).toEqual({
       ok: true,
-      submission: { mode: "report", period: "2026-10", unit: "义乌市", values: { "T3-1": "5.5%" }, progress: "已完成一期" },
+      submission: { mode: "report", period: "2026-10", unit: "义乌市", plan: "jinhua-manufacturing-2021-2023", values: { "T3-1": "5.5%" }, progress: "已完成一期" },
     });
   });
 });

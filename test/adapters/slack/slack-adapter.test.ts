@@ -24,6 +24,7 @@ const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 const form: ReportForm = {
   mode: "report",
   unit: { id: 7, name: "义乌市" },
+  plan: { code: "jinhua-manufacturing-2021-2023", name: "金华市制造业攻坚行动方案" },
   period: { key: "2026-10", label: "2026年10月" },
   indicators: [
     { code: "T18-2", name: "新增工业机器人", unit: "台", kind: "count", last: "260台 (2026年9月)" },
@@ -97,7 +98,7 @@ async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
   }
 }
 
-const reportMetadata = JSON.stringify({ mode: "report", period: "2026-10", unit: "义乌市" });
+const reportMetadata = JSON.stringify({ mode: "report", period: "2026-10", unit: "义乌市", plan: "jinhua-manufacturing-2021-2023" });
 const modalValues = (robots: string | null) => ({
   "ind:T18-2": { value: { type: "plain_text_input", value: robots } },
   "ind:T3-1": { value: { type: "plain_text_input", value: null } },

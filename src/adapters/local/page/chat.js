@@ -199,7 +199,7 @@
       const v = JSON.parse(value);
       if (v && typeof v === "object") {
         const opts = {};
-        for (const k of ["period", "unit", "mode"]) if (typeof v[k] === "string") opts[k] = v[k];
+        for (const k of ["period", "unit", "plan", "mode"]) if (typeof v[k] === "string") opts[k] = v[k];
         return opts;
       }
     } catch {
@@ -294,7 +294,7 @@
         const v = String(data.get(ind.code) || "").trim();
         if (v) values[ind.code] = v;
       }
-      const submission = { mode: form.mode, period: form.period.key, unit: form.unit.name, values };
+      const submission = { mode: form.mode, period: form.period.key, unit: form.unit.name, ...(form.plan ? { plan: form.plan.code } : {}), values };
       for (const [key] of narrative) {
         const v = String(data.get(key) || "").trim();
         if (v) submission[key] = v;
