@@ -5,17 +5,22 @@ import type { OwedIndicator } from "./ports.js";
 import type { Lang, Reply } from "./types.js";
 
 /** One reply naming every problem, with a correct example built from the user's own indicators. */
+/** Problems that 修改 with a reason settles: the example then shows a correction of that figure. */
+const NEEDS_CORRECTION = new Set(["late_change_needs_reason", "ytd_decreased", "cumulative_decreased"]);
+
 export function problemsReply(problems: Problem[], lang: Lang, owed: OwedIndicator[], period: Period, mode: "report" | "correct" = "report"): Reply {
   const fieldErrors: Record<string, string> = {};
   for (const p of problems) {
     const code = problemIndicatorCode(p) ?? (p.code === "missing_reason" ? "reason" : p.code.startsWith("period") || p.code === "bad_period" ? "period" : undefined);
     if (code && !fieldErrors[code]) fieldErrors[code] = problemText(p, lang);
   }
+  const correction = problems.find((p) => NEEDS_CORRECTION.has(p.code) && !(p.code === "cumulative_decreased" && p.rule !== "below_previous"));
+  const prefer = problems.flatMap((p) => ("indicator" in p && p.indicator ? [p.indicator.indicatorId] : p.code === "late_change_needs_reason" ? p.changes.map((c) => c.indicator.indicatorId) : []));
   return {
     status: "error",
-    title: lang === "zh" ? `没有保存:有 ${problems.length} 处问题` : `Not saved: ${problems.length} problem(s)`,
+    title: lang === "zh" ? `没有保存：有 ${problems.length} 处问题` : `Not saved: ${problems.length} problem(s)`,
     lines: problems.map((p) => `- ${problemText(p, lang)}`),
-    example: owed.length ? exampleReport(owed, period, { mode, lang }) : undefined,
+    example: owed.length ? exampleReport(owed, period, { mode: correction ? "correct" : mode, lang, prefer }) : undefined,
     fieldErrors,
   };
 }

@@ -18,6 +18,7 @@ import { sendJson, startHttpServer, type HttpServer } from "./http/http-server.j
 import type { Logger } from "./logging/logger.js";
 import { openDatabase, type Database } from "./persistence/database.js";
 import { loadPlanRefs } from "./persistence/plan-facts.js";
+import { exampleEnded, findExample, resetExample } from "./services/example-world.js";
 import { createBot } from "./services/bot.js";
 import { systemClock } from "./services/clock.js";
 import { seedBundledPlan } from "./services/seed-bundled-plan.js";
@@ -72,6 +73,16 @@ export async function startApp({ config, log, clock, host, onQuit, stdin, stdout
     log.info({ plan: seed.existing }, "plan loaded");
   } else {
     log.error({ error: seed.error.code, detail: seed.error.detail }, "could not import the plan file");
+  }
+  // The example world (示例): on the first start of the embedded default (no chat platform), or when
+  // asked (DUBAN_EXAMPLE=on); made again when the one there has ended (a newcomer's first look, months later).
+  const local = !config.slack && !config.dingtalk;
+  const wanted = config.example === "on" || (config.example === "auto" && local);
+  const existing = await findExample(database.prisma);
+  const at = clock?.now() ?? new Date();
+  if (wanted && ((seed.seeded && !existing) || (existing && exampleEnded(existing, at)))) {
+    const made = await resetExample(database.prisma, { now: at, actor: "system:start", platform: "system" });
+    log.info({ plan: made.code, months: made.months, reports: made.reports }, "example plan (示例) ready: duban example reset|remove");
   }
   const plans = await loadPlanRefs(database.prisma);
   if (!plans.length) {

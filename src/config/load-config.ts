@@ -44,6 +44,7 @@ export const envSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
     DUBAN_LANG: z.enum(["zh", "en"]).optional(),
     DUBAN_PLAN_FILE: z.string().trim().optional(),
+    DUBAN_EXAMPLE: z.enum(["auto", "on", "off"], { error: "must be auto, on or off" }).default("auto"),
     SLACK_BOT_TOKEN: optionalSecret.refine((s) => s === undefined || s.startsWith("xoxb-"), {
       error: 'must start with "xoxb-"',
     }),
@@ -94,6 +95,8 @@ export interface Config {
   logLevel: Env["LOG_LEVEL"];
   lang: "zh" | "en" | undefined;
   planFile: string | undefined;
+  /** The 示例 plan on first start: auto (only without a chat platform), on, off. */
+  example: "auto" | "on" | "off";
   slack:
     | { mode: "http" | "socket"; botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string }
     | undefined;
@@ -122,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     lang: e.DUBAN_LANG,
     planFile: e.DUBAN_PLAN_FILE || undefined,
+    example: e.DUBAN_EXAMPLE,
     slack: e.SLACK_BOT_TOKEN
       ? {
           mode: e.SLACK_APP_TOKEN ? "socket" : "http",
@@ -161,6 +165,7 @@ export function describeConfig(c: Config): Record<string, unknown> {
     tz: c.tz,
     logLevel: c.logLevel,
     planFile: c.planFile ?? "(bundled)",
+    example: c.example,
     slack: c.slack
       ? {
           mode: c.slack.mode,

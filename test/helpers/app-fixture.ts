@@ -17,6 +17,8 @@ export const DEFAULT_TENANT: Record<PlatformName, string> = { slack: "T1", dingt
 export interface AppFixtureOptions {
   slack?: Config["slack"];
   dingtalk?: Config["dingtalk"];
+  /** The 示例 plan on first start; default off (these tests work on the bundled plan). */
+  example?: Config["example"];
   /** The core's clock; default NOW (2026-11-10 in Shanghai: 2026-10 is the open period). */
   now?: () => Date;
 }
@@ -51,6 +53,7 @@ export async function startAppFixture(provider: Provider, opts: AppFixtureOption
     logLevel: "silent",
     lang: undefined,
     planFile: undefined,
+    example: opts.example ?? "off",
     slack: opts.slack,
     dingtalk: opts.dingtalk,
   };

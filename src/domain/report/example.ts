@@ -24,9 +24,19 @@ const MAX_INDICATORS = 2;
 /** Longer names are replaced by the code, which is quicker to type. */
 const MAX_NAME_LENGTH = 12;
 
-/** A plausible-looking figure in the indicator's unit that the parser accepts. */
-function sampleValue(indicator: IndicatorRef): string {
+/**
+ * A plausible-looking figure in the indicator's unit that the parser accepts: about a third of
+ * the unit's target when it is known (a rate: near its threshold), else a small number.
+ */
+function sampleValue(indicator: IndicatorRef & { target?: number }): string {
   const unit = toHalfWidth(indicator.unit).trim();
+  const t = indicator.target;
+  if (t !== undefined && Number.isFinite(t) && t > 0) {
+    const rate = indicator.kind === "ratio" || indicator.kind === "growth" || indicator.kind === "reduction";
+    const x = rate ? t * 0.9 : t / 3;
+    const shown = x >= 100 ? Math.round(x) : x >= 10 ? Math.round(x * 10) / 10 : Math.round(x * 100) / 100;
+    if (shown > 0) return `${shown}${unit}`;
+  }
   switch (unit) {
     case "亿元":
       return "1.5亿元";
@@ -79,10 +89,10 @@ export function exampleReport(indicators: readonly IndicatorRef[], period: Perio
   const tail =
     mode === "correct"
       ? zh
-        ? "原因:上次录入有误"
+        ? "原因：上次录入有误"
         : "reason: typo in the first report"
       : zh
-        ? "进展:按计划推进 问题:无 计划:继续推进"
+        ? "进展：按计划推进 问题：无 计划：继续推进"
         : "progress: on schedule problems: none next: keep going";
   return [verb, periodText(period, lang), ...items, tail].join(" ");
 }

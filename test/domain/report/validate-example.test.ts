@@ -69,8 +69,10 @@ describe("validateReportValues", () => {
 describe("exampleReport / exampleCorrection", () => {
   it("builds the example from the user's own indicators", () => {
     const mine = [byCode("T18-2"), byCode("T18-3")];
-    expect(exampleReport(mine, oct)).toBe("上报 2026年10月 新增工业机器人 3台 在役机器人总量 3台 进展:按计划推进 问题:无 计划:继续推进");
-    expect(exampleCorrection(mine, oct)).toBe("修改 2026年10月 新增工业机器人 3台 原因:上次录入有误");
+    expect(exampleReport(mine, oct)).toBe("上报 2026年10月 新增工业机器人 3台 在役机器人总量 3台 进展：按计划推进 问题：无 计划：继续推进");
+    expect(exampleCorrection(mine, oct)).toBe("修改 2026年10月 新增工业机器人 3台 原因：上次录入有误");
+    // With the unit's own targets, the figure is of the right size (a third of the target; a rate near it).
+    expect(exampleReport([{ ...byCode("T18-2"), target: 3000 }, { ...byCode("G1"), target: 2.3 }], oct)).toContain("新增工业机器人 1000台 G1 2.07%");
     expect(exampleReport(mine, oct, { lang: "en" })).toBe("report 2026-10 T18-2 3台 T18-3 3台 progress: on schedule problems: none next: keep going");
     expect(exampleReport(mine, oct, { prefer: [byCode("T18-3").id] })).toContain("上报 2026年10月 在役机器人总量 3台 新增工业机器人 3台");
   });
