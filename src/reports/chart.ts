@@ -1,6 +1,6 @@
 import { Resvg } from "@resvg/resvg-js";
 import { buildChartSvg } from "./chart-svg.js";
-import { BUNDLED_FONT_FAMILY, BUNDLED_FONT_FILE, bundledCoverage } from "./fonts/bundled-font.js";
+import { BUNDLED_FONT_FAMILY, bundledCoverage, chartFontFile } from "./fonts/bundled-font.js";
 import type { BriefingData } from "./types.js";
 
 export interface ChartOptions {
@@ -43,7 +43,7 @@ export function rasteriseSvg(svg: string, fontFiles: readonly string[] = []): Bu
   const resvg = new Resvg(svg, {
     font: {
       loadSystemFonts: false,
-      fontFiles: [BUNDLED_FONT_FILE, ...fontFiles],
+      fontFiles: [chartFontFile(svg), ...fontFiles],
       defaultFontFamily: BUNDLED_FONT_FAMILY,
       sansSerifFamily: BUNDLED_FONT_FAMILY,
     },

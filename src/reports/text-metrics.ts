@@ -1,12 +1,20 @@
+import { bundledAdvance } from "./fonts/bundled-font.js";
+
 /**
- * Layout needs text widths before anything is rendered. resvg does not measure,
- * so estimate from the font's design: Noto Sans CJK draws ideographs and
- * full-width forms one em wide and Latin, digits and ASCII punctuation at
- * roughly 0.55 em. Generous on purpose: overestimating only leaves air.
+ * Layout needs text widths before anything is rendered, and resvg does not
+ * measure: so read each character's advance from the font the chart is drawn
+ * with. Guessing by script was wrong both ways in this face: digits are
+ * 0.555 em but “ ” … · and — are a full em and % is 0.92. No kerning is
+ * applied (it only tightens Latin pairs), so the width errs towards air.
+ * A character the font lacks is drawn from some other font or as a box:
+ * count it a full em when wide, else 0.6 em.
  */
 export function estimateTextWidth(text: string, fontSize: number): number {
   let ems = 0;
-  for (const ch of text) ems += isWide(ch.codePointAt(0)!) ? 1 : 0.58;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    ems += bundledAdvance(code) ?? (isWide(code) ? 1 : 0.6);
+  }
   return ems * fontSize;
 }
 
@@ -20,9 +28,14 @@ function isWide(code: number): boolean {
   );
 }
 
+/** A line may end after these … */
+const BREAK_AFTER = [" ", "、", "，", "。", "；", "：", "）", ")", "》", "”", "】"];
+/** … or before these, so "(2021—2023年)" stays whole instead of splitting after "(2". */
+const BREAK_BEFORE = ["（", "(", "《", "“", "【"];
+
 /**
- * Greedy wrap by characters, since Chinese has no spaces; but when a space or a
- * closing punctuation mark sits near the end of a full line, break there, so
+ * Greedy wrap by characters, since Chinese has no spaces; but when a space or
+ * a punctuation mark sits near the end of a full line, break there, so
  * "…攻坚行动 2026年…" does not split a word like "部门" across lines.
  */
 export function wrapText(text: string, fontSize: number, maxWidth: number): string[] {
@@ -31,8 +44,9 @@ export function wrapText(text: string, fontSize: number, maxWidth: number): stri
   for (const ch of text) {
     if (line !== "" && estimateTextWidth(line + ch, fontSize) > maxWidth) {
       const chars = Array.from(line);
-      const at = Math.max(...[" ", "、", "，", "）", "》", "："].map((p) => chars.lastIndexOf(p)));
-      const soft = at >= chars.length - 8 && at > 0 ? at + 1 : chars.length;
+      // Where the next line would start.
+      const at = Math.max(...BREAK_AFTER.map((p) => chars.lastIndexOf(p) + 1), ...BREAK_BEFORE.map((p) => chars.lastIndexOf(p)));
+      const soft = at > 0 && at >= chars.length - 7 ? at : chars.length;
       lines.push(chars.slice(0, soft).join("").trimEnd());
       line = (chars.slice(soft).join("") + ch).trimStart();
     } else line += ch;

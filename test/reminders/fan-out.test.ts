@@ -75,8 +75,8 @@ describe.each(PROVIDERS)("the fan-out of the opening notices (%s)", (provider) =
       },
     });
     // 10-08 09:00: the opening notices of period 2026-09 (one group per unit), nothing else due.
-    await setLastRunAt(w.db, w.planId, sh("2026-10-08 08:00"));
-    const report = await w.run(sh("2026-10-08 09:00"));
+    await setLastRunAt(w.db, w.planId, sh("2026-11-02 08:00"));
+    const report = await w.run(sh("2026-11-02 09:00"));
     expect(report.steps.map((s) => s.step)).toEqual(["opening"]);
 
     // One call per unit, each delivery in the ledger as "sending" (claimed, then marked) when it was made.
@@ -99,7 +99,7 @@ describe.each(PROVIDERS)("the fan-out of the opening notices (%s)", (provider) =
     }
 
     // The same tick again, as a manual run that ignores the mark: all in the ledger, nothing sent twice.
-    const again = await runReminders(w.deps({ now: () => sh("2026-10-08 09:01") }), { at: sh("2026-10-08 09:00"), ignoreLastRun: true });
+    const again = await runReminders(w.deps({ now: () => sh("2026-11-02 09:01") }), { at: sh("2026-11-02 09:00"), ignoreLastRun: true });
     expect(again.planned.filter((p) => p.step === "opening")).toHaveLength(LIAISONS.length);
     expect(again.alreadyDone).toBe(LIAISONS.length);
     expect(slack.calls).toHaveLength(slackUsers.length);

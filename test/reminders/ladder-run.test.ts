@@ -13,18 +13,22 @@ import { BATCH_SEND, LIAISONS, reminderWorld, sh, shLocal, TF_DING, TF_SLACK, ty
 
 const ALL_MISSING = ["市经信局", "市发改委", "市资规局", "市市场监管局", "市投资促进中心", "市科技局", "市商务局", "市金融办", "市制高办", "市人力社保局"];
 const OPENING = "【督办】2026年9月 月报开始填报";
+const DUE_DAY = "【督办】今天截止：2026年9月 月报";
 const ESCALATION_DAYS = ["2026-10-09", "2026-10-12", "2026-10-14", "2026-10-16", "2026-10-20", "2026-10-22", "2026-10-26", "2026-10-28", "2026-10-30"];
 
 /** What the October walk must produce, whatever the process's zone. */
 function expectOctober(r: MonthResult): void {
-  // Openings: 10-01 (window opens) falls in National Day: moved to 10-08, the first working day, at 09:00.
-  // The due date 10-05 moves to 10-08 too (遇节假日顺延): before_due (2 working days earlier, 09-29) and
-  // due_day (10-08) are on or before the opening, so the ladder drops them; the opening notice carries the date.
+  // The window opens 10-01 and the report is due 10-05; National Day rolls both to 10-08 (遇节假日顺延).
+  // So the opening notice went out on 09-30 09:00, before the holiday (and before this walk, whose mark
+  // starts at 09-30 23:00): no opening in October. before_due (2 working days before 10-08: 09-29) falls
+  // before the notice and is dropped; the due_day reminder goes to every liaison on 10-08 at 09:00.
   const openings = r.events.filter((e) => e.title === OPENING);
-  expect(openings.map((e) => `${e.tick} ${e.platform}:${e.to}`).sort()).toEqual(
+  expect(openings).toEqual([]);
+  const dueDay = r.events.filter((e) => e.title === DUE_DAY);
+  expect(dueDay.map((e) => `${e.tick} ${e.platform}:${e.to}`).sort()).toEqual(
     LIAISONS.map((l) => `2026-10-08 09:00 ${l.platform}:${l.userId}`).sort(),
   );
-  expect(r.events.some((e) => /即将截止|今天截止/.test(e.title))).toBe(false);
+  expect(r.events.some((e) => /即将截止/.test(e.title))).toBe(false);
   // Escalations: the working day after the due date, then every 2 working days (the make-up Saturday
   // 10-10 counts: 10-09 → 10-12), to both task-force groups, until the next window opens (11-02).
   const escalations = r.events.filter((e) => e.title.includes("逾期"));
@@ -34,9 +38,9 @@ function expectOctober(r: MonthResult): void {
   // Naming the units still missing; 市发改委 reported on 10-10 and is named no more after it.
   for (const e of escalations) {
     expect(e.missing).toEqual(e.tick < "2026-10-10" ? ALL_MISSING : ALL_MISSING.filter((u) => u !== REPORTER));
-    expect(e.title).toContain(`逾期:${e.missing!.length} 个单位(截止 10月8日(周四))`);
+    expect(e.title).toContain(`逾期：${e.missing!.length} 个单位（截止 2026年10月8日（周四））`);
   }
-  expect(r.events).toHaveLength(openings.length + escalations.length);
+  expect(r.events).toHaveLength(dueDay.length + escalations.length);
   // Nothing in quiet hours, on the holiday, or on a weekend.
   for (const e of r.events) {
     const [date, time] = e.tick.split(" ") as [string, string];
@@ -53,7 +57,7 @@ function expectOctober(r: MonthResult): void {
   expect(r.ledger).toHaveLength(r.events.length);
   expect(r.sentByReports).toBe(r.events.length);
   const fromLedger = r.ledger.map((d) => `${d.sentAt} ${d.platform}:${d.recipient.replace(/^[^:]+:/, "")} ${d.step}`).sort();
-  const fromPlatforms = r.events.map((e) => `${e.tick} ${e.platform}:${e.to} ${e.title === OPENING ? "opening" : "escalation"}`).sort();
+  const fromPlatforms = r.events.map((e) => `${e.tick} ${e.platform}:${e.to} ${e.title === DUE_DAY ? "due_day" : "escalation"}`).sort();
   expect(fromLedger.map((s) => s.replace(/_\d+$/, ""))).toEqual(fromPlatforms);
   expect(new Set(r.ledger.map((d) => `${d.step}/${d.platform}/${d.recipient}`)).size).toBe(r.ledger.length);
 }
@@ -73,7 +77,7 @@ function walkInChild(tz: string): Promise<{ processZone: string; offsetMinutes: 
 let inProcess: MonthResult | undefined;
 
 describe.each(PROVIDERS)("October 2026 in Asia/Shanghai, National Day and 调休 (%s)", (provider) => {
-  it("steps the clock through the month: openings after the holiday, escalations every 2 working days, each once", async () => {
+  it("steps the clock through the month: due-day reminders after the holiday, escalations every 2 working days, each once", async () => {
     // This process runs as a server in China would (TZ=Asia/Shanghai); the child below runs in UTC.
     const tz = process.env["TZ"];
     process.env["TZ"] = "Asia/Shanghai";
@@ -120,12 +124,13 @@ describe.each(PROVIDERS)("reporting between steps, quiet hours, throttling (%s)"
         const seen = w.received().length;
         const r = await w.run(sh(tick));
         if (h === 21) expect(r.sendingAllowed).toBe(false);
-        for (const m of w.received().slice(seen)) log.push(`${tick} ${m.platform}:${m.to} ${m.title.includes("逾期") ? "escalation" : "opening"}`);
+        for (const m of w.received().slice(seen)) log.push(`${tick} ${m.platform}:${m.to} ${m.title.includes("逾期") ? "escalation" : m.title === DUE_DAY ? "due_day" : "opening"}`);
       }
     }
     const tf = (t: string) => [`${t} slack:${TF_SLACK} escalation`, `${t} dingtalk:${TF_DING} escalation`];
+    // The opening notice (09-30 21:00 → 10-08 08:00) is at or before the mark; due_day (10-08 21:00) waits for 10-09 08:00.
     expect(log.sort()).toEqual(
-      [...LIAISONS.map((l) => `2026-10-09 08:00 ${l.platform}:${l.userId} opening`), ...tf("2026-10-10 08:00"), ...tf("2026-10-13 08:00")].sort(),
+      [...LIAISONS.map((l) => `2026-10-09 08:00 ${l.platform}:${l.userId} due_day`), ...tf("2026-10-10 08:00"), ...tf("2026-10-13 08:00")].sort(),
     );
     expect(w.received().length - before).toBe(log.length);
     await w.set("发送时间", "09:00");

@@ -21,7 +21,8 @@ const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[
 describe("two bot processes on one PostgreSQL fire the same tick", () => {
   it("each liaison and each task-force group gets exactly one message; one 'sent' row per delivery", async () => {
     w = await reminderWorld("postgresql");
-    // 10-09 09:00: the opening (due 10-08 09:00) was missed by downtime and is still fresh; escalation_1 is due.
+    // 10-09 09:00: the due-day reminder (10-08 09:00; the opening went out on 09-30, before National Day)
+    // was missed by downtime and is still fresh; escalation_1 is due.
     await setLastRunAt(w.db, w.planId, sh("2026-10-08 08:00"));
     const at = sh("2026-10-09 09:00");
     const a = spawnReplica(w, at, "replica-a");
@@ -34,7 +35,7 @@ describe("two bot processes on one PostgreSQL fire the same tick", () => {
     expect(rb.code, rb.stderr).toBe(0);
     // Both decided the same steps; the ledger split the work.
     expect(ra.report!.steps).toEqual(rb.report!.steps);
-    expect(ra.report!.steps.map((s) => s.step)).toEqual(["opening", "escalation_1"]);
+    expect(ra.report!.steps.map((s) => s.step)).toEqual(["due_day", "escalation_1"]);
     const deliveries = LIAISONS.length + 2;
     expect(ra.report!.sent + rb.report!.sent).toBe(deliveries);
     expect(ra.report!.sent + ra.report!.alreadyDone).toBe(deliveries);

@@ -7,7 +7,9 @@
  *
  * Steps, for period P, window month W = P + 1:
  * - opening (to units, all of them): on W-opensOnDay, rolled forward to a
- *   working day.
+ *   working day; unless that is on or after the due date, then on the last
+ *   working day before the due date (see "A window that opens on its due
+ *   date" below).
  * - before_due (to units still missing): K working days before the due date.
  * - due_day (to units still missing): on the due date.
  * - escalation_1, escalation_2 … (to the task-force group, naming the units
@@ -16,8 +18,26 @@
  *   before the opening of the next period's window. Escalations of two periods
  *   never run side by side; a unit still missing then counts as late in the
  *   briefings (conduct), and that is where it shows.
- * - No reminder falls on or before the opening date: a before_due or due_day
- *   on the opening date is dropped (the opening notice carries the due date).
+ * - No before_due falls on or before the opening notice (the notice carries
+ *   the due date). No due_day or escalation falls before the day the window
+ *   opens, and no escalation on it: with `rollForward` off, a due date in a
+ *   holiday gets neither; the notice before the holiday named it.
+ *
+ * A window that opens on its due date: when non-working days push the opening
+ * onto the due date or past it, units would learn of the deadline on the
+ * deadline. September 2026: the window opens 10-01 and the report is due
+ * 10-05, 遇节假日顺延; National Day (10-01 … 10-07) rolls both to 10-08. So
+ * the opening notice goes out on the last working day before the due date
+ * (09-30), before the holiday, and names the due date; the due_day reminder
+ * still goes out on 10-08; before_due, which would fall on 09-30 too, is
+ * dropped. Why that day: it is the latest day that still leaves units notice
+ * (they may file early: the current month may be reported), and every day
+ * from it to the due date is a non-working day, so it is exactly "before the
+ * holiday"; with opensOnDay 1 it is the last working day before the window
+ * month. The same holds when the schedule itself puts the due date on the
+ * opening day (due on the 1st working day): the notice comes a working day
+ * ahead. The window's own opening date does not move: the previous period's
+ * escalations run until it, and this period's start only after it.
  *
  * Due date: a fixed day of W, moved to the next working day when
  * `rollForward` (遇节假日顺延); or the Nth working day of W (a working day by
@@ -34,8 +54,9 @@
  *    day); pending steps wait for the next allowed tick, and `handledThrough`
  *    does not advance.
  * 2. Pending = steps due at or before `now` and after `lastRunAt` (the
- *    `handledThrough` of the previous run; without it, everything of the last
- *    three periods — pass `now` on a first start to catch up nothing).
+ *    `handledThrough` of the previous run; without it, everything of the
+ *    current period and the last three — pass `now` on a first start to catch
+ *    up nothing).
  * 3. Per period and audience, only the latest pending step is sent; earlier
  *    pending ones are superseded (a unit gets one message, not a burst; the task
  *    force gets one escalation with the current list of missing units).
@@ -91,6 +112,17 @@ export function openingDate(period: Period, config: Pick<ScheduleConfig, "window
   return calendar.rollForward(formatCivilDate(w.year, w.month, config.window.opensOnDay));
 }
 
+/**
+ * The day the opening notice goes out: the window's opening, or, when that is
+ * on or after the due date, the last working day before the due date (the
+ * reasons are at the top of this file).
+ */
+export function openingNoticeDate(period: Period, config: Pick<ScheduleConfig, "window">, calendar: WorkingCalendar): CivilDate {
+  const opening = openingDate(period, config, calendar);
+  const due = dueDate(period, config, calendar);
+  return opening < due ? opening : calendar.addWorkdays(due, -1);
+}
+
 /** The date the report of `period` is due (遇节假日顺延 when configured). */
 export function dueDate(period: Period, config: Pick<ScheduleConfig, "window">, calendar: WorkingCalendar): CivilDate {
   const w = windowMonth(period);
@@ -116,14 +148,17 @@ interface DatedStep {
 export function ladderDates(period: Period, config: CalendarPart, calendar: WorkingCalendar): DatedStep[] {
   const { ladder } = config;
   const opening = openingDate(period, config, calendar);
+  const notice = openingNoticeDate(period, config, calendar);
   const due = dueDate(period, config, calendar);
   const out: DatedStep[] = [];
-  if (ladder.opening) out.push({ step: "opening", date: opening, audience: "unit", onlyIfMissing: false });
+  if (ladder.opening) out.push({ step: "opening", date: notice, audience: "unit", onlyIfMissing: false });
   if (ladder.beforeDueWorkdays > 0) {
     const d = calendar.addWorkdays(due, -ladder.beforeDueWorkdays);
-    if (d > opening) out.push({ step: "before_due", date: d, audience: "unit", onlyIfMissing: true });
+    if (d > notice) out.push({ step: "before_due", date: d, audience: "unit", onlyIfMissing: true });
   }
-  if (ladder.dueDay && due > opening) out.push({ step: "due_day", date: due, audience: "unit", onlyIfMissing: true });
+  // On the due date, even when it is the day the window opens (the notice went out before the holiday);
+  // not when the window opens only after it (a due date left on a holiday without 顺延).
+  if (ladder.dueDay && due >= opening) out.push({ step: "due_day", date: due, audience: "unit", onlyIfMissing: true });
   if (ladder.escalateAfterDue) {
     const end = escalationEndDate(period, config, calendar);
     const max = ladder.maxRepeats === undefined ? Number.POSITIVE_INFINITY : 1 + ladder.maxRepeats;
@@ -215,9 +250,11 @@ export function ladderFor(period: Period, config: ScheduleConfig, calendar: Work
 
 /**
  * The next `count` steps at or after `from`, across periods (`schedule show`).
- * Ladders of successive periods do not overlap (escalations stop when the next
- * window opens), so walking periods in order and stopping one period after
- * enough are found is exact.
+ * Ladders of successive periods do not overlap: escalations stop when the next
+ * window opens, and an opening notice sent ahead of a holiday is no earlier
+ * than the previous period's last escalation (no working day lies between
+ * them). So walking periods in order and stopping one period after enough
+ * are found is exact.
  */
 export function nextFirings(
   config: ScheduleConfig,
@@ -287,11 +324,13 @@ export function dueSteps(
   if (!isSendingAllowed(now, config, calendar, timeZone)) {
     return { send: [], skipped: [], sendingAllowed: false, handledThrough: lastRunAt };
   }
-  // A period's steps run from its window's opening to the next window's opening:
-  // at `now` in month M, only periods M-3 … M-1 can have steps due.
+  // A period's steps run from its opening notice to the next window's opening.
+  // The notice is in the window month or, when holidays fill the days up to the
+  // due date, as early as the last working day of the period's own month: at
+  // `now` in month M, only periods M-3 … M can have steps due.
   const current = currentPeriod(now, timeZone);
   const groups = new Map<string, Step[]>();
-  for (let back = 3; back >= 1; back--) {
+  for (let back = 3; back >= 0; back--) {
     const period = addMonths(current, -back);
     for (const s of ladderFor(period, config, calendar, timeZone)) {
       const t = s.at.getTime();

@@ -39,11 +39,13 @@ describe("due date of period 2026-09 (window October 2026)", () => {
 });
 
 describe("the ladder of period 2026-09 in Asia/Shanghai (09:00 Beijing = 01:00Z)", () => {
-  it("GIVEN the defaults THEN opening and due date coincide on 10-08 and escalations run every 2 working days until November's window opens", () => {
+  it("GIVEN the defaults THEN the notice goes out before National Day, due_day on 10-08, and escalations run every 2 working days until November's window opens", () => {
     const steps = ladderFor(SEPT, DEFAULT_SCHEDULE, cal, SH);
     expect(brief(steps)).toEqual([
-      ["opening", "2026-10-08", "2026-10-08T01:00:00.000Z"],
-      // before_due and due_day fall on or before the opening: the opening notice carries the due date.
+      // The window would open on its due date (both rolled to 10-08): the notice goes out on the last working day before.
+      ["opening", "2026-09-30", "2026-09-30T01:00:00.000Z"],
+      // before_due (2 working days before 10-08: 09-29) falls before the notice and is dropped.
+      ["due_day", "2026-10-08", "2026-10-08T01:00:00.000Z"],
       ["escalation_1", "2026-10-09", "2026-10-09T01:00:00.000Z"],
       ["escalation_2", "2026-10-12", "2026-10-12T01:00:00.000Z"], // 10-10 (make-up Saturday) is the 1st working day after 10-09
       ["escalation_3", "2026-10-14", "2026-10-14T01:00:00.000Z"],
@@ -55,7 +57,8 @@ describe("the ladder of period 2026-09 in Asia/Shanghai (09:00 Beijing = 01:00Z)
       ["escalation_9", "2026-10-30", "2026-10-30T01:00:00.000Z"], // next: 11-03, after November's opening (11-02)
     ]);
     expect(steps[0]).toMatchObject({ audience: "unit", onlyIfMissing: false, provisional: false, period: SEPT });
-    expect(steps[1]).toMatchObject({ audience: "taskforce", onlyIfMissing: true });
+    expect(steps[1]).toMatchObject({ audience: "unit", onlyIfMissing: true });
+    expect(steps[2]).toMatchObject({ audience: "taskforce", onlyIfMissing: true });
   });
 
   it("GIVEN the 5th working day and at most 2 repeats THEN before_due lands on the make-up Saturday", () => {
@@ -88,8 +91,9 @@ describe("the ladder of period 2026-09 in Asia/Shanghai (09:00 Beijing = 01:00Z)
 
   it("GIVEN the plan's zone is UTC THEN the same dates at 09:00Z: only the zone argument matters, never the process's", () => {
     const steps = ladderFor(SEPT, DEFAULT_SCHEDULE, cal, "UTC");
-    expect(brief(steps.slice(0, 2))).toEqual([
-      ["opening", "2026-10-08", "2026-10-08T09:00:00.000Z"],
+    expect(brief(steps.slice(0, 3))).toEqual([
+      ["opening", "2026-09-30", "2026-09-30T09:00:00.000Z"],
+      ["due_day", "2026-10-08", "2026-10-08T09:00:00.000Z"],
       ["escalation_1", "2026-10-09", "2026-10-09T09:00:00.000Z"],
     ]);
   });
@@ -101,6 +105,104 @@ describe("the ladder of period 2026-09 in Asia/Shanghai (09:00 Beijing = 01:00Z)
     const dec2 = ladderFor({ year: 2026, month: 12 }, DEFAULT_SCHEDULE, known, SH);
     expect(dec2[0]).toMatchObject({ step: "opening", date: "2027-01-04", provisional: false });
   });
+});
+
+describe("a holiday that moves the due date onto the window's opening day", () => {
+  /** The unit steps (opening, before_due, due_day) and the first escalation, in order. */
+  const headOf = (steps: Step[]) => brief(steps.filter((s) => s.audience === "unit" || s.step === "escalation_1"));
+
+  it.each<[string, { year: number; month: number }, ScheduleConfigInput, Array<[string, string, string]>]>([
+    [
+      "GIVEN September 2026 (opens 10-01, due 10-05, National Day 10-01 … 10-07 rolls both to 10-08) THEN the notice on 09-30, due_day still on 10-08",
+      SEPT, {},
+      [["opening", "2026-09-30", "2026-09-30T01:00:00.000Z"], ["due_day", "2026-10-08", "2026-10-08T01:00:00.000Z"], ["escalation_1", "2026-10-09", "2026-10-09T01:00:00.000Z"]],
+    ],
+    [
+      "GIVEN April 2026 (May Day 05-01 … 05-05 rolls both to 05-06) THEN the notice on Thursday 04-30",
+      { year: 2026, month: 4 }, {},
+      [["opening", "2026-04-30", "2026-04-30T01:00:00.000Z"], ["due_day", "2026-05-06", "2026-05-06T01:00:00.000Z"], ["escalation_1", "2026-05-07", "2026-05-07T01:00:00.000Z"]],
+    ],
+    [
+      "GIVEN September 2025 (National Day and Mid-Autumn 10-01 … 10-08) THEN the notice on 09-30, due_day on 10-09",
+      { year: 2025, month: 9 }, {},
+      [["opening", "2025-09-30", "2025-09-30T01:00:00.000Z"], ["due_day", "2025-10-09", "2025-10-09T01:00:00.000Z"], ["escalation_1", "2025-10-10", "2025-10-10T01:00:00.000Z"]],
+    ],
+    [
+      "GIVEN an ordinary month, October 2026 (opens Mon 11-02, due Thu 11-05) THEN nothing changes",
+      { year: 2026, month: 10 }, {},
+      [
+        ["opening", "2026-11-02", "2026-11-02T01:00:00.000Z"],
+        ["before_due", "2026-11-03", "2026-11-03T01:00:00.000Z"],
+        ["due_day", "2026-11-05", "2026-11-05T01:00:00.000Z"],
+        ["escalation_1", "2026-11-06", "2026-11-06T01:00:00.000Z"],
+      ],
+    ],
+    [
+      "GIVEN January 2026 (the Spring Festival comes after the due date) THEN nothing changes",
+      { year: 2026, month: 1 }, {},
+      [
+        ["opening", "2026-02-02", "2026-02-02T01:00:00.000Z"],
+        ["before_due", "2026-02-03", "2026-02-03T01:00:00.000Z"],
+        ["due_day", "2026-02-05", "2026-02-05T01:00:00.000Z"],
+        ["escalation_1", "2026-02-06", "2026-02-06T01:00:00.000Z"],
+      ],
+    ],
+    [
+      "GIVEN due on the 5th working day (10-13), after the window opens THEN the window opens 10-08 as before",
+      SEPT, { window: { due: { kind: "nth_workday", n: 5 } } },
+      [
+        ["opening", "2026-10-08", "2026-10-08T01:00:00.000Z"],
+        ["before_due", "2026-10-10", "2026-10-10T01:00:00.000Z"],
+        ["due_day", "2026-10-13", "2026-10-13T01:00:00.000Z"],
+        ["escalation_1", "2026-10-14", "2026-10-14T01:00:00.000Z"],
+      ],
+    ],
+    [
+      "GIVEN due on the 1st working day, in an ordinary month THEN the notice comes the working day before (Fri 10-30), not on the deadline",
+      { year: 2026, month: 10 }, { window: { due: { kind: "nth_workday", n: 1 } } },
+      [["opening", "2026-10-30", "2026-10-30T01:00:00.000Z"], ["due_day", "2026-11-02", "2026-11-02T01:00:00.000Z"], ["escalation_1", "2026-11-03", "2026-11-03T01:00:00.000Z"]],
+    ],
+    [
+      "GIVEN no 顺延, the due date 10-05 inside the holiday THEN the notice on 09-30, no due_day on the holiday, escalations after the window opens",
+      SEPT, { window: { rollForward: false } },
+      [["opening", "2026-09-30", "2026-09-30T01:00:00.000Z"], ["escalation_1", "2026-10-10", "2026-10-10T01:00:00.000Z"]],
+    ],
+  ])("%s", (_, period, input, expected) => {
+    expect(headOf(ladderFor(period, config(input), cal, SH))).toEqual(expected);
+  });
+
+  it("GIVEN September 2026 THEN every unit step comes before the holiday or after it, never in it, and the notice before the due date", () => {
+    const steps = ladderFor(SEPT, DEFAULT_SCHEDULE, cal, SH);
+    for (const s of steps) expect(cal.isWorkday(s.date), s.step).toBe(true);
+    const opening = steps.find((s) => s.step === "opening")!;
+    expect(opening.date < dueDate(SEPT, DEFAULT_SCHEDULE, cal)).toBe(true);
+  });
+
+  it("GIVEN 09-30 09:00 THEN dueSteps sends September's notice beside August's last escalation", () => {
+    const d = dueSteps(new Date("2026-09-30T01:00:00Z"), DEFAULT_SCHEDULE, cal, SH, new Date("2026-09-30T00:59:00Z"));
+    expect(d.send.map((s) => `${s.period.month}:${s.step}:${s.audience}`)).toEqual(["8:escalation_9:taskforce", "9:opening:unit"]);
+    expect(d.skipped).toEqual([]);
+  });
+
+  it("GIVEN the bot was down from 09-29 evening until 10-08 09:00 THEN units get the due_day reminder once, the missed notice superseded", () => {
+    const d = dueSteps(new Date("2026-10-08T01:00:00Z"), DEFAULT_SCHEDULE, cal, SH, new Date("2026-09-29T11:00:00Z"));
+    const unit = d.send.filter((s) => s.audience === "unit");
+    expect(unit.map((s) => `${s.period.month}:${s.step}`)).toEqual(["9:due_day"]);
+    expect(d.skipped.filter((s) => s.step.audience === "unit").map((s) => [s.step.period.month, s.step.step, s.reason])).toEqual([[9, "opening", "superseded"]]);
+  });
+
+  it("GIVEN 09-20 THEN nextFirings lists September's notice on 09-30, after August's escalations and before its due_day", () => {
+    const f = nextFirings(DEFAULT_SCHEDULE, cal, SH, new Date("2026-09-20T00:00:00Z"), 6);
+    expect(f.map((s) => `${s.period.month}:${s.step}:${s.date}`)).toEqual([
+      "8:escalation_6:2026-09-21",
+      "8:escalation_7:2026-09-23",
+      "8:escalation_8:2026-09-28",
+      "8:escalation_9:2026-09-30",
+      "9:opening:2026-09-30",
+      "9:due_day:2026-10-08",
+    ]);
+  });
+
 });
 
 describe("nextFirings (schedule show)", () => {
