@@ -48,7 +48,9 @@ export function openingNotice(unitName: string, period: Period, due: CivilDate, 
   } else {
     lines.push("本单位无需按月上报的量化指标，请报送进展情况。");
   }
-  lines.push("点「填报」，或直接回复：上报 指标 数值单位 … 进展：…");
+  // The month is named: a notice sent early (before a holiday that moves the due date) arrives
+  // while the previous month is still the default one.
+  lines.push(`点「填报」，或直接回复：上报 ${periodLabel(period, "zh")} 指标 数值单位 … 进展：…`);
   return { status: "info", title: `【督办】${inPlan(plan)}${periodLabel(period, "zh")} 月报开始填报`, lines, actions: fillButton(period) };
 }
 
@@ -59,7 +61,7 @@ export function chaseNotice(step: StepName, period: Period, due: CivilDate, plan
     title: today ? `【督办】今天截止：${inPlan(plan)}${periodLabel(period, "zh")} 月报` : `【督办】${inPlan(plan)}${periodLabel(period, "zh")} 月报即将截止`,
     lines: [
       `贵单位 ${periodLabel(period, "zh")} 的月报尚未报齐，截止时间 **${dueLabel(due)}**。`,
-      "回复「查询」查看缺项，或点「填报」。",
+      `回复「查询 ${periodLabel(period, "zh")}」查看缺项，或点「填报」。`,
     ],
     actions: fillButton(period),
   };

@@ -17,7 +17,7 @@ interface ShowJson {
   stored: boolean;
   timeZone: string;
   config: { window: { due: unknown } };
-  next: { period: number; step: string; audience: string; at: string; local: string; provisional: boolean }[];
+  next: { period: number; step: string; audience: string; at: string; provisional: boolean }[];
   calendarWarning?: number[];
 }
 
@@ -45,18 +45,19 @@ describe.each(PROVIDERS)("reminder CLI (%s)", (provider) => {
     const v = r.json<ShowJson>();
     expect(v.timeZone).toBe("Asia/Shanghai");
     expect(v.next.map((n) => `${n.at} ${n.period} ${n.step}`)).toEqual([
-      "2026-11-24T01:00:00.000Z 202610 escalation_7",
-      "2026-11-26T01:00:00.000Z 202610 escalation_8",
-      "2026-11-30T01:00:00.000Z 202610 escalation_9",
-      "2026-12-01T01:00:00.000Z 202611 opening",
-      "2026-12-03T01:00:00.000Z 202611 before_due",
-      "2026-12-07T01:00:00.000Z 202611 due_day",
-      "2026-12-08T01:00:00.000Z 202611 escalation_1",
-      "2026-12-10T01:00:00.000Z 202611 escalation_2",
-      "2026-12-14T01:00:00.000Z 202611 escalation_3",
-      "2026-12-16T01:00:00.000Z 202611 escalation_4",
+      "2026-11-24T09:00:00+08:00 202610 escalation_7",
+      "2026-11-26T09:00:00+08:00 202610 escalation_8",
+      "2026-11-30T09:00:00+08:00 202610 escalation_9",
+      "2026-12-01T09:00:00+08:00 202611 opening",
+      "2026-12-03T09:00:00+08:00 202611 before_due",
+      "2026-12-07T09:00:00+08:00 202611 due_day",
+      "2026-12-08T09:00:00+08:00 202611 escalation_1",
+      "2026-12-10T09:00:00+08:00 202611 escalation_2",
+      "2026-12-14T09:00:00+08:00 202611 escalation_3",
+      "2026-12-16T09:00:00+08:00 202611 escalation_4",
     ]);
-    expect(v.next.every((n) => n.local.endsWith(" 09:00:00") && !n.provisional)).toBe(true);
+    // ISO with the plan's offset: the instant exact, the wall clock readable.
+    expect(v.next.every((n) => n.at.endsWith("T09:00:00+08:00") && !n.provisional)).toBe(true);
     expect(v.calendarWarning).toEqual([2027]);
     const text = await cli(["schedule", "show"], env);
     expect(text.stdout).toContain("接下来 10 次提醒");
@@ -82,7 +83,7 @@ describe.each(PROVIDERS)("reminder CLI (%s)", (provider) => {
     expect((await loadSchedule(w.db, w.planId)).config.window.due).toEqual({ kind: "nth_workday", n: 5 });
     expect(r.json<ShowJson>().config.window.due).toEqual({ kind: "nth_workday", n: 5 });
     // December 2026: working days 1, 2, 3, 4, 7 → due Mon 12-07 either way; before_due two working days earlier.
-    expect(r.json<ShowJson>().next.find((n) => n.step === "due_day")?.at).toBe("2026-12-07T01:00:00.000Z");
+    expect(r.json<ShowJson>().next.find((n) => n.step === "due_day")?.at).toBe("2026-12-07T09:00:00+08:00");
     const audit = await w.db.auditLog.findFirst({ where: { action: "schedule.set" }, orderBy: { id: "desc" } });
     expect(audit).toMatchObject({ platform: "cli", subject: expect.any(String), rawInput: "截止日 第5个工作日", result: "ok" });
     // Back to the default for the runs below.

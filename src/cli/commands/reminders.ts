@@ -10,7 +10,12 @@ import { periodLabelFromKey } from "../../i18n/report-words.js";
 import { settingProblemText } from "../../i18n/schedule-words.js";
 import { writeAudit } from "../../persistence/audit-repository.js";
 import { deliveriesFor } from "../../persistence/delivery-repository.js";
-import { findPlan } from "../../persistence/plan-repository.js";
+import { planName } from "../../domain/obligations/obligations.js";
+import { wallClock } from "../../domain/calendar/zoned-time.js";
+import { audienceWords, stepWords } from "../../i18n/schedule-words.js";
+import { dateTimeWords } from "../../i18n/time-words.js";
+import { isoInZone } from "../../i18n/iso-time.js";
+import { resolvePlan } from "../plan-option.js";
 import { calendarOverrides, loadSchedule, putCalendarDays, removeCalendarDay, saveSchedule } from "../../persistence/schedule-repository.js";
 import { runReminders } from "../../reminders/run-reminders.js";
 import { systemClock } from "../../services/clock.js";
@@ -21,28 +26,45 @@ import { CliError, UsageError, type Command, type CommandContext } from "../comm
 
 async function plan(ctx: CommandContext) {
   const { prisma } = await ctx.db();
-  const p = await findPlan(prisma, ctx.values.plan as string | undefined);
-  if (!p) throw new CliError(w("数据库里还没有方案", "No plan in the database"));
-  return { prisma, plan: p };
+  return { prisma, plan: await resolvePlan(ctx) };
 }
+
+const PLATFORM_WORDS: Record<string, { zh: string; en: string }> = { slack: { zh: "Slack", en: "Slack" }, dingtalk: { zh: "钉钉", en: "DingTalk" } };
+const platformWords = (p: string, lang: "zh" | "en") => PLATFORM_WORDS[p]?.[lang] ?? p;
+
+const STATUS_WORDS: Record<string, { zh: string; en: string }> = {
+  claimed: { zh: "待发送", en: "claimed" },
+  sending: { zh: "发送中", en: "sending" },
+  sent: { zh: "已送达", en: "sent" },
+  failed: { zh: "失败", en: "failed" },
+  uncertain: { zh: "不确定（发送时进程中断，未重发，请管理员核实）", en: "uncertain (the process stopped while sending; not resent)" },
+  skipped: { zh: "已跳过", en: "skipped" },
+};
+
+const SKIP_WORDS: Record<string, { zh: string; en: string }> = {
+  stale: { zh: "已过时，不再补发", en: "stale: not made up" },
+  superseded: { zh: "已由后一次提醒取代", en: "superseded by a later step" },
+};
 
 async function scheduleView(ctx: CommandContext) {
   const { prisma, plan: p } = await plan(ctx);
   const { config, stored, updatedAt, updatedBy } = await loadSchedule(prisma, p.id);
   const overrides = await calendarOverrides(prisma);
   const calendar = createWorkingCalendar({ overrides });
-  const tz = ctx.config().tz;
+  // The plan's own time zone: the server's TZ plays no part.
+  const tz = p.timeZone;
   const firings = nextFirings(config, calendar, tz, new Date(), 10);
-  const year = new Date().getFullYear();
+  const year = Number(wallClock(new Date(), tz).date.slice(0, 4));
   const missing = calendar.missingYears(year, year + 1);
   return {
     plan: p.code,
+    planName: planName(p),
     stored,
-    updatedAt: updatedAt?.toISOString(),
+    updatedAt: updatedAt ? isoInZone(updatedAt, tz) : undefined,
     updatedBy,
     timeZone: tz,
     config,
-    next: firings.map((f) => ({ period: periodKey(f.period), step: f.step, audience: f.audience, at: f.at.toISOString(), local: f.at.toLocaleString("zh-CN", { timeZone: tz, hour12: false }), provisional: f.provisional })),
+    next: firings.map((f) => ({ period: periodKey(f.period), step: f.step, audience: f.audience, at: isoInZone(f.at, tz), provisional: f.provisional })),
     calendarWarning: missing.length ? missing : undefined,
   };
 }
@@ -50,17 +72,30 @@ async function scheduleView(ctx: CommandContext) {
 function viewLines(v: Awaited<ReturnType<typeof scheduleView>>, lang: "zh" | "en"): string[] {
   const zh = lang === "zh";
   const c = v.config;
-  const due = c.window.due.kind === "fixed_day" ? (zh ? `每月 ${c.window.due.day} 日${c.window.rollForward ? "(遇节假日顺延)" : ""}` : `day ${c.window.due.day}${c.window.rollForward ? " (moved past holidays)" : ""}`) : zh ? `第 ${c.window.due.n} 个工作日` : `working day ${c.window.due.n}`;
-  const lines = [
-    `${zh ? "方案" : "Plan"} ${v.plan} (${v.stored ? (zh ? `已设置,${v.updatedBy} 于 ${v.updatedAt}` : `set by ${v.updatedBy} at ${v.updatedAt}`) : zh ? "默认设置" : "defaults"}, ${v.timeZone})`,
-    `  ${zh ? "截止" : "due"}: ${due}; ${zh ? "开始" : "opens"}: ${c.window.opensOnDay}; ${zh ? "提前提醒" : "before due"}: ${c.ladder.beforeDueWorkdays} ${zh ? "个工作日" : "working days"}; ${zh ? "逾期每" : "escalate every"} ${c.ladder.repeatEveryWorkdays} ${zh ? "个工作日通报专班" : "working days"}${c.ladder.maxRepeats !== undefined ? ` (${zh ? "最多" : "max"} ${c.ladder.maxRepeats})` : ""}`,
-    `  ${zh ? "发送时间" : "send at"} ${c.sendAt}; ${zh ? "免打扰" : "quiet"} ${c.quietHours.start}-${c.quietHours.end}${c.quietHours.skipNonWorkdays ? (zh ? ",节假日不发" : ", not on non-working days") : ""}`,
-    `  ${zh ? "专班群" : "task-force group"}: slack ${c.taskforce.slack ?? "-"}, dingtalk ${c.taskforce.dingtalk ?? "-"}`,
-    zh ? "接下来 10 次提醒:" : "Next ten reminders:",
-    ...v.next.map((n) => `  ${n.local}  ${periodLabelFromKey(n.period, lang)} ${n.step} → ${n.audience === "unit" ? (zh ? "各单位" : "units") : zh ? "专班群" : "task force"}${n.provisional ? (zh ? " (日历未定,可能变动)" : " (calendar not official yet)") : ""}`),
-  ];
+  const tz = v.timeZone;
+  const due = c.window.due.kind === "fixed_day" ? (zh ? `每月 ${c.window.due.day} 日${c.window.rollForward ? "（遇节假日顺延）" : ""}` : `day ${c.window.due.day}${c.window.rollForward ? " (moved past holidays)" : ""}`) : zh ? `每月第 ${c.window.due.n} 个工作日` : `working day ${c.window.due.n}`;
+  const when = (iso: string) => dateTimeWords(new Date(iso), tz, lang);
+  const group = (id: string | undefined) => id ?? (zh ? "未设置" : "not set");
+  const lines = zh
+    ? [
+        `方案《${v.planName}》（${v.stored ? `${v.updatedBy} 于 ${when(v.updatedAt!)} 设置` : "默认设置"}，时区 ${tz}）`,
+        `  截止：${due}；每月 ${c.window.opensOnDay} 日开始填报；提前 ${c.ladder.beforeDueWorkdays} 个工作日提醒；逾期后每 ${c.ladder.repeatEveryWorkdays} 个工作日通报专班${c.ladder.maxRepeats !== undefined ? `（最多 ${c.ladder.maxRepeats} 次）` : ""}`,
+        `  发送时间 ${c.sendAt}；免打扰 ${c.quietHours.start}—${c.quietHours.end}${c.quietHours.skipNonWorkdays ? "，节假日不发" : ""}`,
+        `  专班群：Slack ${group(c.taskforce.slack)}，钉钉 ${group(c.taskforce.dingtalk)}`,
+        "接下来 10 次提醒：",
+      ]
+    : [
+        `Plan ${v.planName} (${v.stored ? `set by ${v.updatedBy} on ${when(v.updatedAt!)}` : "defaults"}, time zone ${tz})`,
+        `  due: ${due}; opens on day ${c.window.opensOnDay}; reminder ${c.ladder.beforeDueWorkdays} working days before; escalate every ${c.ladder.repeatEveryWorkdays} working days${c.ladder.maxRepeats !== undefined ? ` (max ${c.ladder.maxRepeats})` : ""}`,
+        `  send at ${c.sendAt}; quiet ${c.quietHours.start}-${c.quietHours.end}${c.quietHours.skipNonWorkdays ? ", not on non-working days" : ""}`,
+        `  task-force group: Slack ${group(c.taskforce.slack)}, DingTalk ${group(c.taskforce.dingtalk)}`,
+        "Next ten reminders:",
+      ];
+  lines.push(
+    ...v.next.map((n) => `  ${when(n.at)}  ${periodLabelFromKey(n.period, lang)} ${stepWords(n.step, lang)} → ${audienceWords(n.audience, lang)}${n.provisional ? (zh ? "（当年放假安排未公布，可能变动）" : " (calendar not official yet)") : ""}`),
+  );
   if (v.calendarWarning) {
-    lines.push(zh ? `⚠ 还没有 ${v.calendarWarning.join("、")} 年的节假日安排:用 duban calendar add 录入国务院公布的放假调休。` : `⚠ No holiday calendar for ${v.calendarWarning.join(", ")} yet: enter the State Council's calendar with duban calendar add.`);
+    lines.push(zh ? `⚠ 还没有 ${v.calendarWarning.join("、")} 年的节假日安排：用 duban calendar add 录入国务院公布的放假调休。` : `⚠ No holiday calendar for ${v.calendarWarning.join(", ")} yet: enter the State Council's calendar with duban calendar add.`);
   }
   return lines;
 }
@@ -124,18 +159,20 @@ export const remindRun: Command = {
     if (!dryRun && !Object.keys(senders).length) {
       throw new CliError(w("没有配置 Slack 或钉钉,无法发送;可加 --dry-run 查看将发给谁", "Neither Slack nor DingTalk is configured; add --dry-run to see who would get what"));
     }
-    const bot = createBot({ db: prisma, store: createStore(prisma), clock: systemClock(config.tz) });
+    const bot = createBot({ db: prisma, store: createStore(prisma), clock: systemClock(p.timeZone) });
     const report = await runReminders(
-      { db: prisma, planId: p.id, timeZone: config.tz, senders, bot, instanceId: `cli@${hostname()}:${process.pid}` },
+      { db: prisma, planId: p.id, timeZone: p.timeZone, senders, bot, instanceId: `cli@${hostname()}:${process.pid}` },
       { at, dryRun, ignoreLastRun: Boolean(atText) },
     );
+    const zh = ctx.lang === "zh";
     ctx.print(report, () => [
-      ctx.lang === "zh" ? `截至 ${report.at}:${report.sendingAllowed ? "" : "(免打扰时段,不发送)"}` : `As of ${report.at}${report.sendingAllowed ? "" : " (quiet time: nothing is sent)"}:`,
-      ...report.steps.map((s) => `  ${periodLabelFromKey(s.period, ctx.lang)} ${s.step} → ${s.audience}`),
-      ...report.planned.map((d) => `    ${d.platform} ${d.recipient} ${d.unit ?? ""}: ${d.title}`),
-      ...(report.noRecipient.length ? [(ctx.lang === "zh" ? "  没有可送达的联络员: " : "  No reachable liaison: ") + report.noRecipient.join("、")] : []),
-      ...report.skipped.map((s) => `  ${ctx.lang === "zh" ? "跳过" : "skip"} ${periodLabelFromKey(s.period, ctx.lang)} ${s.step}: ${s.reason}`),
-      ...(dryRun ? [] : [ctx.lang === "zh" ? `已发送 ${report.sent},失败 ${report.failed},此前已发 ${report.alreadyDone}` : `sent ${report.sent}, failed ${report.failed}, already done ${report.alreadyDone}`]),
+      zh ? `《${planName(p)}》截至 ${dateTimeWords(at, p.timeZone, "zh")}${report.sendingAllowed ? "：" : "（免打扰时段，不发送）："}` : `${planName(p)} as of ${dateTimeWords(at, p.timeZone, "en")}${report.sendingAllowed ? "" : " (quiet time: nothing is sent)"}:`,
+      ...(report.steps.length ? [] : [zh ? "  此刻没有到期的提醒。" : "  No step is due now."]),
+      ...report.steps.map((s) => `  ${periodLabelFromKey(s.period, ctx.lang)} ${stepWords(s.step, ctx.lang)} → ${audienceWords(s.audience, ctx.lang)}`),
+      ...report.planned.map((d) => `    ${platformWords(d.platform, ctx.lang)} ${d.recipient} ${d.unit ?? ""}：${d.title}`),
+      ...(report.noRecipient.length ? [(zh ? "  没有可送达的联络员（请先绑定）：" : "  No reachable liaison (bind one first): ") + report.noRecipient.join(zh ? "、" : ", ")] : []),
+      ...report.skipped.map((s) => `  ${zh ? "跳过" : "skip"} ${periodLabelFromKey(s.period, ctx.lang)} ${stepWords(s.step, ctx.lang)}：${SKIP_WORDS[s.reason]?.[ctx.lang] ?? s.reason}`),
+      ...(dryRun ? [] : [zh ? `已发送 ${report.sent}，失败 ${report.failed}，此前已发 ${report.alreadyDone}` : `sent ${report.sent}, failed ${report.failed}, already done ${report.alreadyDone}`]),
     ]);
     return report.failed ? 1 : 0;
   },
@@ -160,7 +197,7 @@ export const remindStatus: Command = {
     let period: number | undefined;
     const text = ctx.values.period as string | undefined;
     if (text) {
-      const clock = systemClock(ctx.config().tz);
+      const clock = systemClock(p.timeZone);
       const r = parsePeriod(text, { now: clock.now(), timeZone: clock.timeZone, openPeriod: clock.openPeriod() });
       if (!r.ok) throw new UsageError(w(`看不懂月份「${text}」`, `cannot read the month "${text}"`));
       period = periodKey(r.period);
@@ -175,14 +212,15 @@ export const remindStatus: Command = {
       recipient: r.recipient,
       status: r.status,
       attempts: r.attempts,
-      claimedAt: r.claimedAt.toISOString(),
-      sentAt: r.sentAt?.toISOString() ?? null,
+      claimedAt: isoInZone(r.claimedAt, p.timeZone),
+      sentAt: r.sentAt ? isoInZone(r.sentAt, p.timeZone) : null,
       error: r.error,
     }));
+    const zh = ctx.lang === "zh";
     ctx.print(data, () =>
       data.length
-        ? data.map((d) => `${periodLabelFromKey(d.period, ctx.lang)} ${d.step.padEnd(13)} ${d.unit} ${d.platform}:${d.recipient} ${d.status}${d.sentAt ? ` ${d.sentAt}` : ""}${d.error ? `  ✗ ${d.error}` : ""}`)
-        : [ctx.lang === "zh" ? "还没有提醒记录" : "No reminders yet"],
+        ? data.map((d) => `${periodLabelFromKey(d.period, ctx.lang)} ${stepWords(d.step, ctx.lang)} ${d.unit === "专班群" && !zh ? "task force" : d.unit} ${platformWords(d.platform, ctx.lang)}:${d.recipient.replace(/^group:/u, "")} ${STATUS_WORDS[d.status]?.[ctx.lang] ?? d.status}${d.sentAt ? ` ${dateTimeWords(new Date(d.sentAt), p.timeZone, ctx.lang)}` : ""}${d.error ? `  ✗ ${d.error}` : ""}`)
+        : [zh ? "还没有提醒记录" : "No reminders yet"],
     );
     return 0;
   },
@@ -196,7 +234,7 @@ export const calendarList: Command = {
   async run(ctx) {
     const { prisma } = await ctx.db();
     const days = await calendarOverrides(prisma);
-    const year = new Date().getFullYear();
+    const year = Number(wallClock(new Date(), "Asia/Shanghai").date.slice(0, 4));
     const missing = createWorkingCalendar({ overrides: days }).missingYears(year, year + 1);
     ctx.print({ days, missingYears: missing }, () => [
       ...days.map((d) => `${d.date} ${d.workday ? (ctx.lang === "zh" ? "上班" : "working day") : ctx.lang === "zh" ? "放假" : "holiday"}${d.name ? ` ${d.name}` : ""}`),

@@ -3,22 +3,21 @@ import { periodKey } from "../../domain/report/types.js";
 import { w } from "../../i18n/lang.js";
 import { periodLabelFromKey } from "../../i18n/report-words.js";
 import { writeAudit } from "../../persistence/audit-repository.js";
-import { findPlan } from "../../persistence/plan-repository.js";
+import { resolvePlan } from "../plan-option.js";
+import { dateTimeWords } from "../../i18n/time-words.js";
+import { isoInZone } from "../../i18n/iso-time.js";
 import { findReport, listReports } from "../../persistence/report-repository.js";
 import { resolveUnit } from "../../persistence/unit-repository.js";
 import { systemClock } from "../../services/clock.js";
 import { CliError, UsageError, type Command, type CommandContext } from "../command.js";
 
 async function planOf(ctx: CommandContext) {
-  const { prisma } = await ctx.db();
-  const plan = await findPlan(prisma, ctx.values.plan as string | undefined);
-  if (!plan) throw new CliError(w("数据库里还没有方案", "No plan in the database"));
-  return plan;
+  return resolvePlan(ctx);
 }
 
-function periodArg(ctx: CommandContext, text: string | undefined): number | undefined {
+function periodArg(ctx: CommandContext, text: string | undefined, timeZone = "Asia/Shanghai"): number | undefined {
   if (!text) return undefined;
-  const clock = systemClock(ctx.config().tz);
+  const clock = systemClock(timeZone);
   const r = parsePeriod(text, { now: clock.now(), timeZone: clock.timeZone, openPeriod: clock.openPeriod() });
   if (!r.ok) throw new UsageError(w(`看不懂月份「${text}」,请写成 2026-10`, `cannot read the month "${text}"; write 2026-10`));
   return periodKey(r.period);
@@ -41,22 +40,24 @@ export const reportList: Command = {
   async run(ctx) {
     const plan = await planOf(ctx);
     const unit = await unitArg(ctx, ctx.values.unit as string | undefined);
-    const period = periodArg(ctx, ctx.values.period as string | undefined);
+    const period = periodArg(ctx, ctx.values.period as string | undefined, plan.timeZone);
     const { prisma } = await ctx.db();
     const rows = await listReports(prisma, plan.id, { unitId: unit?.id, period });
+    const tz = plan.timeZone;
     const data = rows.map((r) => ({
       unit: r.unit.name,
       period: r.period,
       revision: r.revision,
       revisions: r._count.revisions,
       values: r.values.length,
-      firstAt: r.firstAt.toISOString(),
-      updatedAt: r.updatedAt.toISOString(),
+      firstAt: isoInZone(r.firstAt, tz),
+      updatedAt: isoInZone(r.updatedAt, tz),
     }));
+    const zh = ctx.lang === "zh";
     ctx.print(data, () =>
       data.length
-        ? data.map((r) => `${periodLabelFromKey(r.period, ctx.lang)} ${r.unit}: ${r.values} ${ctx.lang === "zh" ? "项" : "values"}, ${ctx.lang === "zh" ? "第" : "rev "}${r.revision}${ctx.lang === "zh" ? "版" : ""}  ${r.updatedAt}`)
-        : [ctx.lang === "zh" ? "没有月报" : "No reports"],
+        ? data.map((r) => `${periodLabelFromKey(r.period, ctx.lang)} ${r.unit}：${r.values} ${zh ? "项" : "values"}，${zh ? "第" : "rev "}${r.revision}${zh ? "版" : ""}，${zh ? "最后更新" : "updated"} ${dateTimeWords(new Date(r.updatedAt), tz, ctx.lang)}`)
+        : [zh ? "没有月报" : "No reports"],
     );
     return 0;
   },
@@ -72,7 +73,7 @@ export const reportShow: Command = {
     if (!unitName || !periodText) throw new UsageError(w("需要 <单位> 和 <月份>", "need <unit> and <period>"));
     const plan = await planOf(ctx);
     const unit = (await unitArg(ctx, unitName))!;
-    const period = periodArg(ctx, periodText)!;
+    const period = periodArg(ctx, periodText, plan.timeZone)!;
     const { prisma } = await ctx.db();
     const report = await findReport(prisma, plan.id, unit.id, period);
     if (!report) {
@@ -80,7 +81,7 @@ export const reportShow: Command = {
     }
     const revisions = report.revisions.map((rev) => ({
       revision: rev.revision,
-      at: rev.createdAt.toISOString(),
+      at: isoInZone(rev.createdAt, plan.timeZone),
       by: rev.identity ? `${rev.identity.platform}:${rev.identity.tenant}:${rev.identity.userId}` : rev.platform,
       platform: rev.platform,
       reason: rev.reason,
@@ -96,14 +97,14 @@ export const reportShow: Command = {
     const data = { unit: unit.name, period, revision: report.revision, values: current.values, narrative: { progress: current.progress, problems: current.problems, nextSteps: current.nextSteps }, revisions };
     ctx.print(data, () => {
       const zh = ctx.lang === "zh";
-      const lines = [`${unit.name} ${periodLabelFromKey(period, ctx.lang)} (${zh ? "当前第" : "revision "}${report.revision}${zh ? "版" : ""})`];
-      for (const v of current.values) lines.push(`  ${v.code} ${v.name}: ${v.value}${v.unit}`);
-      if (current.progress) lines.push(`  ${zh ? "进展" : "Progress"}: ${current.progress}`);
-      if (current.problems) lines.push(`  ${zh ? "问题" : "Problems"}: ${current.problems}`);
-      if (current.nextSteps) lines.push(`  ${zh ? "计划" : "Next"}: ${current.nextSteps}`);
-      lines.push(zh ? "修改历史:" : "History:");
+      const lines = [zh ? `${unit.name} ${periodLabelFromKey(period, ctx.lang)}（当前第${report.revision}版）` : `${unit.name} ${periodLabelFromKey(period, ctx.lang)} (revision ${report.revision})`];
+      for (const v of current.values) lines.push(`  ${v.code} ${v.name}：${v.value}${v.unit}`);
+      if (current.progress) lines.push(`  ${zh ? "进展" : "Progress"}：${current.progress}`);
+      if (current.problems) lines.push(`  ${zh ? "问题" : "Problems"}：${current.problems}`);
+      if (current.nextSteps) lines.push(`  ${zh ? "计划" : "Next"}：${current.nextSteps}`);
+      lines.push(zh ? "修改历史：" : "History:");
       for (const r of revisions) {
-        lines.push(`  #${r.revision} ${r.at} ${r.by}${r.reason ? ` ${zh ? "原因" : "reason"}: ${r.reason}` : ""}`);
+        lines.push(`  ${zh ? `第${r.revision}版` : `#${r.revision}`} ${dateTimeWords(new Date(r.at), plan.timeZone, ctx.lang)} ${r.by}${r.reason ? ` ${zh ? "原因：" : "reason: "}${r.reason}` : ""}`);
         lines.push(`     「${r.rawInput}」`);
       }
       return lines;
@@ -125,7 +126,7 @@ function periodStatusCommand(status: "open" | "closed"): Command {
       const text = ctx.positionals[0];
       if (!text) throw new UsageError(w("需要 <月份>", "need <period>"));
       const plan = await planOf(ctx);
-      const period = periodArg(ctx, text)!;
+      const period = periodArg(ctx, text, plan.timeZone)!;
       const { prisma } = await ctx.db();
       const y = Math.floor(period / 100);
       const m = period % 100;
@@ -134,8 +135,11 @@ function periodStatusCommand(status: "open" | "closed"): Command {
         create: { planId: plan.id, period, opensAt: new Date(Date.UTC(y, m, 1)), dueAt: new Date(Date.UTC(y, m, 5)), status },
         update: { status },
       });
-      await writeAudit(prisma, { actor: ctx.actor, platform: "cli", action: `period.${status === "closed" ? "close" : "open"}`, subject: String(period), result: "ok" });
-      ctx.print({ period, status }, () => [`${periodLabelFromKey(period, ctx.lang)}: ${status}`]);
+      await writeAudit(prisma, { actor: ctx.actor, platform: "cli", action: `period.${status === "closed" ? "close" : "open"}`, subject: `${plan.code}:${period}`, result: "ok" });
+      const zh = ctx.lang === "zh";
+      ctx.print({ plan: plan.code, period, status }, () => [
+        zh ? `${periodLabelFromKey(period, ctx.lang)}：${status === "closed" ? "已关闭填报，不能再上报或修改" : "已重新开放填报"}` : `${periodLabelFromKey(period, ctx.lang)}: ${status}`,
+      ]);
       return 0;
     },
   };

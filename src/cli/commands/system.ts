@@ -1,5 +1,9 @@
 import { ConfigError, describeConfig, loadConfig } from "../../config/load-config.js";
 import { w } from "../../i18n/lang.js";
+import { auditActionWords, auditResultWords } from "../../i18n/audit-words.js";
+import { isoInZone } from "../../i18n/iso-time.js";
+import { dateTimeWords } from "../../i18n/time-words.js";
+import { loadPlanRefs } from "../../persistence/plan-facts.js";
 import { listAudit } from "../../persistence/audit-repository.js";
 import { applyMigrations, pendingMigrations } from "../../persistence/migrations.js";
 import { adapterFactory, migrationAdapterFactory } from "../../persistence/database.js";
@@ -59,8 +63,11 @@ export const auditList: Command = {
     const { prisma } = await ctx.db();
     const limit = ctx.values.limit ? Number(ctx.values.limit) : 50;
     const rows = await listAudit(prisma, { limit, action: ctx.values.action as string | undefined });
-    ctx.print(rows, () =>
-      rows.map((r) => `${r.at.toISOString()} ${r.actor} ${r.action} ${r.subject} → ${r.result}${r.rawInput ? `  「${r.rawInput}」` : ""}`),
+    // The audit log spans plans: shown on the first plan's clock (Beijing time unless the plans say otherwise).
+    const tz = (await loadPlanRefs(prisma))[0]?.timeZone ?? "Asia/Shanghai";
+    ctx.print(
+      rows.map((r) => ({ ...r, at: isoInZone(r.at, tz) })),
+      () => rows.map((r) => `${dateTimeWords(r.at, tz, ctx.lang)} ${r.actor} ${auditActionWords(r.action, ctx.lang)} ${r.subject} → ${auditResultWords(r.result, ctx.lang)}${r.rawInput ? `  「${r.rawInput}」` : ""}`),
     );
     return 0;
   },

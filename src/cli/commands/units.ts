@@ -1,7 +1,7 @@
 import { w } from "../../i18n/lang.js";
 import { UNIT_KIND_WORDS } from "../../i18n/plan-words.js";
 import { bind, listBindings, PLATFORMS, ROLES, unbind, type Platform, type Role } from "../../persistence/binding-repository.js";
-import { findPlan } from "../../persistence/plan-repository.js";
+import { resolvePlan } from "../plan-option.js";
 import { listUnits, resolveUnit, suggestUnits } from "../../persistence/unit-repository.js";
 import { writeAudit } from "../../persistence/audit-repository.js";
 import { CliError, UsageError, type Command, type CommandContext } from "../command.js";
@@ -14,7 +14,8 @@ export const unitList: Command = {
   options: { plan: { type: "string" } },
   async run(ctx) {
     const { prisma } = await ctx.db();
-    const plan = await findPlan(prisma, ctx.values.plan as string | undefined);
+    // With --plan: the roles in that plan; without: in every plan.
+    const plan = ctx.values.plan ? await resolvePlan(ctx) : undefined;
     const units = await listUnits(prisma, plan?.id);
     ctx.print(units, () =>
       units.map((u) => {
