@@ -69,7 +69,12 @@ export async function findExample(db: Db) {
 export async function removeExample(db: Db, opts: ExampleOptions): Promise<{ removed: string | null }> {
   const existing = await findExample(db);
   if (!existing) return { removed: null };
-  await db.plan.delete({ where: { id: existing.id } });
+  // Values first: they point at the plan's indicators without a cascade (a revised import retires
+  // indicators, it never deletes values); the rest goes with the plan.
+  await db.$transaction([
+    db.indicatorValue.deleteMany({ where: { report: { planId: existing.id } } }),
+    db.plan.delete({ where: { id: existing.id } }),
+  ]);
   forgetPlanFacts(db);
   await writeAudit(db, { actor: opts.actor, platform: opts.platform ?? "cli", action: "example.remove", subject: existing.code, result: "ok" });
   return { removed: existing.code };
@@ -138,8 +143,10 @@ async function generateMonths(db: Db, facts: PlanFacts, from: Period, anchor: Pe
       const how = submissionOf(name, p, anchor, openDue);
       if (how === "missing") continue;
       const r = seeded(`when:${name}:${periodKey(p)}`)();
-      // On time: one to six days before the due date; late: one to five days after it. 09:00–17:00.
-      const day = how === "late" ? addDays(due, 1 + Math.floor(r * 5)) : addDays(due, -(1 + Math.floor(r * 6)));
+      // On time: between the window's first day and the due date; late: one to five days after it. 09:00–17:00.
+      const first = `${addMonths(p, 1).year}-${String(addMonths(p, 1).month).padStart(2, "0")}-01`;
+      const span = Math.max(0, (Date.parse(due) - Date.parse(first)) / 86_400_000);
+      const day = how === "late" ? addDays(due, 1 + Math.floor(r * 5)) : addDays(first, Math.floor(r * (span + 1)));
       let at = zonedInstant(day, 9 * 60 + Math.floor(r * 480), tz);
       if (at.getTime() > now.getTime()) at = new Date(now.getTime() - 3_600_000);
       const values = o.indicators.map((i) => {

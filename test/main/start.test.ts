@@ -53,6 +53,14 @@ describe("npm start (embedded default)", () => {
     expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
     const log = bot.output();
     expect(log).toContain("imported the bundled plan");
+    // The example world (示例) is there for a newcomer: a county's liaison sees what it owes this month.
+    expect(log).toContain("example plan (示例) ready");
+    const post = async (path: string, body: unknown) =>
+      (await (await fetch(`http://127.0.0.1:${port}/chat/api/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json()) as Record<string, unknown>;
+    const { userId } = (await post("identity", { role: "liaison", unit: "义乌市" })) as { userId: string };
+    const status = (await post("message", { userId, text: "我的任务" })) as { title: string; lines: string[] };
+    expect(status.lines.join("\n")).toContain("《示例》");
+    expect(status.lines.join("\n")).toContain("分解目标");
     expect(log).toContain("Slack not configured");
     expect(log).toContain("DingTalk not configured");
 
@@ -66,6 +74,7 @@ describe("npm start (embedded default)", () => {
     await again.port;
     expect(again.output()).toContain('"msg":"plan loaded"');
     expect(again.output()).not.toContain("imported the bundled plan");
+    expect(again.output()).not.toContain("example plan (示例) ready");
     again.child.kill("SIGINT");
     expect(await exited(again.child)).toBe(0);
     // Two full starts (migrate, seed, listen) in child processes: generous on a loaded 2-core CI box.
