@@ -111,8 +111,8 @@ export interface Bot {
 
 /** What the local chat needs besides the Bot: who one can pretend to be. */
 export interface LocalDirectory {
-  /** Units one can act for, in plan order: departments first, then counties and the zone. */
-  units(): Promise<{ name: string; kind: string }[]>;
+  /** Units one can act for, in plan order: departments first, then counties and the zone; with their aliases (Traditional forms, short names) for the picker. */
+  units(): Promise<{ name: string; kind: string; aliases?: string[] }[]>;
   /**
    * Makes sure a local identity exists and is bound to `unit` with `role`
    * (the local chat has no admin to ask); returns the user id to put in Incoming.

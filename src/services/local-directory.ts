@@ -18,11 +18,13 @@ export function createLocalDirectory(db: Db): LocalDirectory {
       const reporting = facts.flatMap((f) => obligedUnitIds(f).map((id) => f.units.get(id)!));
       const order = { department: 0, county: 1, zone: 2, placeholder: 3 } as Record<string, number>;
       const all = await db.unit.findMany({ where: { kind: { in: ["county", "zone"] } }, orderBy: { id: "asc" } });
+      const aliases = new Map<number, string[]>();
+      for (const a of await db.unitAlias.findMany({ orderBy: { id: "asc" } })) aliases.set(a.unitId, [...(aliases.get(a.unitId) ?? []), a.alias]);
       const seen = new Set<number>();
       return [...reporting, ...all]
         .filter((u) => (seen.has(u.id) ? false : (seen.add(u.id), true)))
         .sort((a, b) => (order[a.kind] ?? 9) - (order[b.kind] ?? 9) || a.id - b.id)
-        .map((u) => ({ name: u.name, kind: u.kind }));
+        .map((u) => ({ name: u.name, kind: u.kind, aliases: aliases.get(u.id) ?? [] }));
     },
     async ensureIdentity(role, unitName) {
       const unit = await resolveUnit(db, unitName);

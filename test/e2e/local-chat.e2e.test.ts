@@ -80,7 +80,7 @@ const directory: LocalDirectory = {
     { name: "市经信局", kind: "department" },
     { name: "市发改委", kind: "department" },
     { name: "婺城区", kind: "county" },
-    { name: "义乌市", kind: "county" },
+    { name: "义乌市", kind: "county", aliases: ["义乌", "義烏市", "義烏"] },
     { name: "金华开发区", kind: "zone" },
   ],
   ensureIdentity: async () => "local-1",
@@ -140,6 +140,9 @@ describe.skipIf(SKIP)(`local chat page in headless Chromium${SKIP ? " (skipped: 
 
     // Who am I: 联络员 is the default role; the search narrows the units and picks the only match.
     await page.getByLabel("联络员").check();
+    // Traditional input finds the unit through its aliases.
+    await page.getByLabel("搜索单位").fill("義烏");
+    expect(await page.locator("#unit option").allTextContents()).toEqual(["义乌市"]);
     await page.getByLabel("搜索单位").fill("义乌");
     expect(await page.locator("#unit option").allTextContents()).toEqual(["义乌市"]);
     await page.getByRole("button", { name: "开始" }).click();

@@ -1,3 +1,4 @@
+import { toSimplified } from "../../domain/plan/script.js";
 import { createInterface, type Interface } from "node:readline";
 import type { Bot, Lang, LocalDirectory, Reply, ReportForm } from "../../../handlers/types.js";
 import { makeIncoming } from "./make-incoming.js";
@@ -179,9 +180,9 @@ function pickRole(s: string): LocalRole | undefined {
   return ROLES.find((r, i) => t === String(i + 1) || t === r.zh || t === r.en || t === r.role)?.role;
 }
 
-/** By number, by exact name, else by a part of the name that only one unit has. */
+/** By number, by exact name, else by a part of the name that only one unit has; either script (義烏 → 义乌市). */
 export function pickUnit(s: string, units: string[]): { kind: "one"; name: string } | { kind: "none" } | { kind: "several"; names: string[] } {
-  const t = s.normalize("NFKC").trim();
+  const t = toSimplified(s.normalize("NFKC").trim());
   if (/^\d+$/.test(t)) {
     const name = units[Number(t) - 1];
     return name ? { kind: "one", name } : { kind: "none" };

@@ -134,6 +134,8 @@ describe("pickUnit", () => {
     ["2", { kind: "one", name: "义乌市" }],
     ["２", { kind: "one", name: "义乌市" }],
     ["经信", { kind: "one", name: "市经信局" }],
+    ["經信局", { kind: "one", name: "市经信局" }],
+    ["義烏", { kind: "several", names: ["义乌市", "义乌市经济开发区"] }],
     ["义乌", { kind: "several", names: ["义乌市", "义乌市经济开发区"] }],
     ["0", { kind: "none" }],
     ["杭州", { kind: "none" }],

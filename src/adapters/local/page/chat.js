@@ -360,7 +360,8 @@
     const select = $("unit");
     const previous = select.value;
     const f = filter.trim().toLowerCase();
-    const matching = state.units.filter((u) => !f || u.name.toLowerCase().includes(f));
+    // Either script finds a unit: its aliases carry the Traditional forms (義烏 finds 义乌市).
+    const matching = state.units.filter((u) => !f || [u.name, ...(Array.isArray(u.aliases) ? u.aliases : [])].some((n) => n.toLowerCase().includes(f)));
     select.replaceChildren();
     const groups = new Map();
     for (const u of matching) {
