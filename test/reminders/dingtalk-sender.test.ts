@@ -22,6 +22,7 @@ const reminder: Reply = {
 const form: ReportForm = {
   mode: "report",
   unit: { id: 1, name: "义乌市" },
+  plan: { code: "jinhua-manufacturing-2021-2023", name: "金华市制造业攻坚行动方案" },
   period: { key: "2026-10", label: "2026年10月" },
   indicators: [{ code: "ind1", name: "新增工业机器人", unit: "台", kind: "count", last: "260台 (2026年9月)" }],
   narrative: {},

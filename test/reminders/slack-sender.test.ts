@@ -103,7 +103,7 @@ describe("Slack reminder sender", () => {
   it("adds the 填报 button from the form when the reply has none", async () => {
     const sender = createSlackSender({ client: client() });
     const before = fake.calls.length;
-    const form = async () => ({ period: { key: "2026-10", label: "2026年10月" } }) as never;
+    const form = async () => ({ plan: { code: "jinhua-manufacturing-2021-2023", name: "金华市制造业攻坚行动方案" }, period: { key: "2026-10", label: "2026年10月" } }) as never;
     await sender.sendDirect(["UFORM"], { ...reminder, actions: undefined }, form);
     const blocks = JSON.stringify(postsSince(before)[0]!.args["blocks"]);
     expect(blocks).toContain('"value":"2026-10"');

@@ -1,5 +1,7 @@
 import type { Command } from "../command.js";
-import { indicatorList, planExport, planImport, planShow } from "./plan.js";
+import { indicatorList, planExport, planImport, planShow, planTemplate } from "./plan.js";
+import { planExtend } from "./plan-extend.js";
+import { exampleRemove, exampleReset } from "./example.js";
 import { auditList, configCheck, dbMigrate } from "./system.js";
 import { calendarAdd, calendarList, calendarRemove, remindRun, remindStatus, scheduleList, scheduleSet, scheduleShow } from "./reminders.js";
 import { digestPost, digestShow } from "./digest.js";
@@ -12,6 +14,10 @@ export const COMMANDS: Command[] = [
   planShow,
   planImport,
   planExport,
+  planExtend,
+  planTemplate,
+  exampleReset,
+  exampleRemove,
   unitList,
   indicatorList,
   bindCommand,
