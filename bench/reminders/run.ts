@@ -11,6 +11,7 @@ import { createDingTalkSender } from "../../src/reminders/dingtalk-sender.js";
 import { minimumFanOutMs } from "../../src/reminders/pacer.js";
 import { runReminders } from "../../src/reminders/run-reminders.js";
 import { seedBundledPlan } from "../../src/services/seed-bundled-plan.js";
+import { extendPlan } from "../../src/services/extend-plan.js";
 import { startFakeDingTalk } from "../../test/fakes/fake-dingtalk.js";
 import { round } from "../lib/stats.js";
 
@@ -43,6 +44,8 @@ async function seedUnits(db: Database, n: number) {
       await p.binding.create({ data: { identityId: identity.id, unitId: u.id, role: "liaison", createdBy: "bench" } });
     }
   }
+  // The bundled plan ran 2021–2023: extended through 2026, as an admin would, so October 2026 is chased.
+  await extendPlan(p, plan.id, { year: 2026, month: 12 }, { actor: "bench", platform: "cli" });
   return plan.id;
 }
 
