@@ -1,7 +1,7 @@
 import { formatQuarter, quarterOf, addQuarters } from "../src/domain/ranking/periods.js";
 import { toSimplified } from "../src/domain/plan/script.js";
 import { parsePeriod } from "../src/domain/report/parse-period.js";
-import { explainLines } from "../src/i18n/ranking-words.js";
+import { dayOf, explainLines, windowLabel } from "../src/i18n/ranking-words.js";
 import type { HandlerContext } from "./context.js";
 import type { Reply } from "./types.js";
 
@@ -28,9 +28,9 @@ export async function handleRanking(args: string, ctx: HandlerContext): Promise<
   if (!verb || !EXPLAIN.test(toSimplified(verb)) || !unit) {
     return {
       status: "error",
-      title: zh ? "请写明要说明哪个单位,或要看哪个月的月报" : "Name the unit to explain, or ask for a month's digest",
-      lines: [zh ? "月报:排名 月报 2026-10" : "digest: ranking digest 2026-10"],
-      example: zh ? "排名 说明 义乌市 2026Q3" : "ranking explain 义乌市 2026Q3",
+      title: zh ? "请写明要说明哪个单位，或要看哪个月的月报" : "Name the unit to explain, or ask for a month's digest",
+      lines: [zh ? "月报：排名 月报 2026年10月" : "digest: ranking digest 2026-10"],
+      example: zh ? "排名 说明 义乌市 2026年第三季度" : "ranking explain 义乌市 2026Q3",
     };
   }
   const quarter = rest.length ? rest.join(" ") : formatQuarter(defaultQuarter(clock.openPeriod()));
@@ -40,20 +40,22 @@ export async function handleRanking(args: string, ctx: HandlerContext): Promise<
       r.problem === "unknown_unit"
         ? zh ? `没有找到单位「${unit}」` : `No unit "${unit}"`
         : r.problem === "bad_window"
-          ? zh ? `看不懂季度「${quarter}」` : `Cannot read the quarter "${quarter}"`
+          ? zh ? `看不懂期间「${quarter}」，请写成2026年第三季度、2026年或2026年10月` : `Cannot read the period "${quarter}"; write 2026Q3, 2026 or 2026-10`
           : zh ? `${r.unit ?? unit} 不参与排名` : `${r.unit ?? unit} is not in any ranking`;
-    return { status: "error", title, lines: [], example: zh ? "排名 说明 义乌市 2026Q3" : "ranking explain 义乌市 2026Q3" };
+    return { status: "error", title, lines: [], example: zh ? "排名 说明 义乌市 2026年第三季度" : "ranking explain 义乌市 2026Q3" };
   }
   const e = r.explanation;
   const lines = explainLines(e, lang);
   if (r.published && (r.published.rank !== e.rank || r.published.total !== e.total)) {
+    const day = dayOf(r.published.at, e.timeZone, lang);
     lines.unshift(
       zh
-        ? `⚠ 已发布的通报(${r.published.at.slice(0, 10)})为第${r.published.rank ?? "-"}名、${r.published.total ?? "-"}分;此后数据有更正,以下为按当前数据的计算`
-        : `⚠ The published briefing (${r.published.at.slice(0, 10)}) had rank ${r.published.rank ?? "-"}, total ${r.published.total ?? "-"}; data were corrected since, below is today's computation`,
+        ? `⚠ ${day}发布的通报为${r.published.rank === null ? "未排名" : `第${r.published.rank}名`}、${r.published.total ?? "—"}分；此后数据有更正，以下为按当前数据的计算`
+        : `⚠ The briefing published on ${day} had rank ${r.published.rank ?? "—"}, total ${r.published.total ?? "—"}; data were corrected since, below is today's computation`,
     );
   }
-  return { status: "info", title: zh ? `${e.name} ${e.window} 排名计算说明` : `${e.name} ${e.window}: how the score is computed`, lines };
+  const when = windowLabel(e.window, lang);
+  return { status: "info", title: zh ? `${e.name} ${when}排名计算说明` : `${e.name} ${when}: how the score is computed`, lines };
 }
 
 async function digest(periodText: string, ctx: HandlerContext): Promise<Reply> {
@@ -65,12 +67,14 @@ async function digest(periodText: string, ctx: HandlerContext): Promise<Reply> {
       status: "error",
       title: zh ? `看不懂月份「${periodText}」` : `Cannot read the month "${periodText}"`,
       lines: [],
-      example: zh ? "排名 月报 2026-10" : "ranking digest 2026-10",
+      example: zh ? "排名 月报 2026年10月" : "ranking digest 2026-10",
     };
   }
   const d = await store.monthlyDigest(p.period, lang);
   if (d.owed === 0) {
-    return { status: "info", title: d.title, lines: [zh ? "这个月没有单位需要上报" : "No unit owed a report this month"] };
+    // Outside the plan's span the digest's one line says so; inside it nobody owed anything.
+    const lines = d.lines.length ? d.lines : [zh ? "这个月没有单位需要上报" : "No unit owed a report this month"];
+    return { status: "info", title: d.title, lines };
   }
   return { status: "info", title: d.title, lines: d.lines };
 }

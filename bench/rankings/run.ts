@@ -5,13 +5,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "../../src/persistence/database.js";
 import { round } from "../lib/stats.js";
-import { seedBenchData } from "./seed.js";
+import { seedBenchData, type BenchBasis } from "./seed.js";
 
 /**
  * Issue #5's benchmark: the quarterly county ranking (2025Q4, as of the plan's
  * 60th month, so cumulative sums span every stored month) over 1,008,000
- * stored values, through the service (SQL aggregate + scoring + explanations),
- * as a ratio to one hand-written SQL aggregate over the same rows. Each case
+ * stored values, through the service (plan facts and obligations, SQL
+ * reductions, conduct, scoring and explanations), as a ratio to one
+ * hand-written SQL aggregate over the same rows. Flows are stored year to date
+ * (BENCH_BASIS=month: as monthly increments, the data of earlier builds). Each case
  * runs in its own process so peak RSS is per case. A third case, for context
  * only, runs the service's own value statements alone (the SQL it cannot do
  * without): the ranking reads a level or a rate by two index seeks where the
@@ -33,7 +35,7 @@ function runCase(which: "service" | "sql" | "figures", url: string, planId: numb
   return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as CaseResult;
 }
 
-export async function rankingsBench(opts: { runs?: number } = {}) {
+export async function rankingsBench(opts: { runs?: number; basis?: BenchBasis } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "duban-rank-bench-"));
   const file = join(dir, "bench.db");
   const url = `file:${file}`;
@@ -41,7 +43,8 @@ export async function rankingsBench(opts: { runs?: number } = {}) {
     const db = await openDatabase(url); // migrates
     await db.close();
     const t0 = performance.now();
-    const { planId, values } = seedBenchData(file);
+    const basis: BenchBasis = opts.basis ?? (process.env.BENCH_BASIS === "month" ? "month" : "ytd");
+    const { planId, values } = seedBenchData(file, basis);
     const seedSeconds = (performance.now() - t0) / 1000;
     const runs = opts.runs ?? 5;
     const sql = runCase("sql", url, planId, runs);
@@ -56,6 +59,7 @@ export async function rankingsBench(opts: { runs?: number } = {}) {
       rssGrowthMB: round(c.peakRssMB - c.rssBeforeMB),
     }));
     return {
+      basis,
       values,
       seedSeconds: round(seedSeconds),
       runs,

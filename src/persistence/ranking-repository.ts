@@ -1,32 +1,35 @@
 import { z } from "zod";
-import { INDICATOR_KINDS } from "../domain/plan/types.js";
 import { parseRankingConfig, type RankingConfig } from "../domain/ranking/ranking-config.js";
 import type { MonthFigure } from "../domain/ranking/progress.js";
-import type { PlanIndicatorRow, UnitRow } from "../domain/ranking/ranking-units.js";
 import type { Ranking, RankingKind } from "../domain/ranking/score.js";
 import type { FigureIndex } from "../domain/ranking/types.js";
 import { periodFromKey, type Period } from "../domain/report/types.js";
 import type { Db } from "./database.js";
 import { decodeSnapshotPayload, encodeSnapshotPayload } from "./ranking-payload.js";
-import { asBool, asDate, sqlFor } from "./sql.js";
+import { asBool, asDate, sqlFor, sqlOf } from "./sql.js";
 import { isUniqueViolation } from "./report-repository.js";
 import { listAt, mapAt } from "../domain/multimap.js";
 
 /**
- * What a ranking reads from the database, and its frozen snapshots.
+ * What a ranking reads from the database, and its frozen snapshots. Who is
+ * ranked and what each unit is judged on come from the obligations rule
+ * (domain/obligations, over persistence/plan-facts.ts): nothing here decides
+ * what a unit owes.
  *
- * The values are read already reduced to what each indicator's kind is scored
- * on, one row per unit × indicator (see rankingFigures): a quarterly ranking as
- * of the plan's fifth year covers ~1,000,000 stored values, and neither
- * shipping them to JavaScript nor aggregating all of them in SQL is needed when
- * a level or a rate is judged on its first and latest figure only. The covering
- * index IndicatorValue(indicatorId, current, unitId, period, value) answers
- * every read below by seeks and short range scans, without touching the table.
+ * The values are read already reduced to what each indicator's kind and
+ * reporting basis are scored on, one or a few rows per unit × indicator (see
+ * rankingFigures): a quarterly ranking as of the plan's fifth year covers
+ * ~1,000,000 stored values, and neither shipping them to JavaScript nor
+ * aggregating all of them in SQL is needed when a year-to-date total, a level
+ * or a rate is judged on its latest figure (and a year's last one). The
+ * covering index IndicatorValue(indicatorId, current, unitId, period, value)
+ * answers every read below by seeks and short range scans, without touching
+ * the table.
  *
  * The hot reads go through `sqlFor` (plain SQL on Prisma's own driver adapter,
  * the same statements on both databases) rather than Prisma's query engine,
  * whose per-row cost on the plan's 17,000 shares alone was ~150 ms. So do the
- * small reads a ranking makes (plan, settings, units, schedule, calendar): the
+ * small reads a ranking makes (settings, schedule, calendar, plan facts): the
  * first query through Prisma's engine instantiates its WebAssembly query
  * compiler, ~20 MB of resident memory that a process computing rankings
  * (the bot's scheduler, `duban ranking`) need not carry for five rows.
@@ -34,11 +37,11 @@ import { listAt, mapAt } from "../domain/multimap.js";
 
 /** yyyymm bounds of a ranking's value read. */
 export interface ValueRange {
-  /** The plan's first month (sums since plan start, stock baselines). */
+  /** The plan's first month (sums since plan start, stock baselines, each year's last ytd figure). */
   from: number;
   /** The as-of month, capped at the plan's last month. */
   to: number;
-  /** January of the as-of year: where per_year sums start. */
+  /** January of the as-of year: where per_year / annual_total sums of increments start. */
   yearStart: number;
 }
 
@@ -47,27 +50,31 @@ function rankedUnitKinds(kind: RankingKind): string {
   return kind === "department" ? `u."kind" = 'department'` : `u."kind" IN ('county', 'zone')`;
 }
 
-// The sums, one SELECT per sum kind. Driven Indicator → Unit → value range: a
-// seek on (indicatorId, current, unitId) then the period range, so per_year
-// reads only its year's months, and the groups arrive in loop order (no sort).
-// Two SELECTs rather than a CASE on the lower bound: a parameter inside CASE
-// has no type PostgreSQL can infer for a comparison with an integer column.
-const SUMS_OF = (kind: "cumulative" | "per_year", units: string) => `
+// Sums of increments (basis month), one SELECT per sum kind. Driven Indicator →
+// Unit → value range: a seek on (indicatorId, current, unitId) then the period
+// range, so a yearly sum reads only its year's months, and the groups arrive in
+// loop order (no sort). Two SELECTs rather than a CASE on the lower bound: a
+// parameter inside CASE has no type PostgreSQL can infer for a comparison with
+// an integer column.
+const SUMS_OF = (kinds: string, units: string) => `
   SELECT i."id" AS "indicatorId", u."id" AS "unitId", SUM(v."value") AS "sum", COUNT(*) AS "months", MAX(v."period") AS "lastPeriod"
   FROM "Indicator" i CROSS JOIN "Unit" u CROSS JOIN "IndicatorValue" v
-  WHERE i."planId" = ? AND i."retiredAt" IS NULL AND i."kind" = '${kind}' AND ${units}
+  WHERE i."planId" = ? AND i."retiredAt" IS NULL AND i."kind" IN (${kinds}) AND i."basis" = 'month' AND ${units}
     AND v."indicatorId" = i."id" AND v."current" = true AND v."unitId" = u."id" AND v."period" >= ? AND v."period" <= ?
   GROUP BY i."id", u."id"`;
 const SUMS = {
-  department: `${SUMS_OF("cumulative", rankedUnitKinds("department"))} UNION ALL ${SUMS_OF("per_year", rankedUnitKinds("department"))}`,
-  county: `${SUMS_OF("cumulative", rankedUnitKinds("county"))} UNION ALL ${SUMS_OF("per_year", rankedUnitKinds("county"))}`,
+  department: `${SUMS_OF(`'cumulative'`, rankedUnitKinds("department"))} UNION ALL ${SUMS_OF(`'per_year', 'annual_total'`, rankedUnitKinds("department"))}`,
+  county: `${SUMS_OF(`'cumulative'`, rankedUnitKinds("county"))} UNION ALL ${SUMS_OF(`'per_year', 'annual_total'`, rankedUnitKinds("county"))}`,
 };
 
-// The levels: per unit × indicator, the latest (and for stock the first) figure
-// in range, each one index seek (MAX/MIN over an index prefix, ORDER BY … LIMIT
-// 1; both databases answer them from the index end). Pairs without any figure
-// come back with NULLs and are dropped by the caller.
+// The latest figures: per unit × indicator, the latest (and for stock the first)
+// figure in range, each one index seek (MAX/MIN over an index prefix, ORDER BY …
+// LIMIT 1; both databases answer them from the index end). Levels, rates, and
+// the year-to-date totals of per_year / annual_total (the domain takes the
+// latest only if it is of the as-of year). Pairs without any figure come back
+// with NULLs and are dropped by the caller.
 const IN_RANGE = `v."indicatorId" = i."id" AND v."current" = true AND v."unitId" = u."id" AND v."period" >= ? AND v."period" <= ?`;
+const LATEST_KINDS = `(i."kind" IN ('stock', 'ratio', 'growth', 'reduction') OR (i."kind" IN ('per_year', 'annual_total') AND i."basis" <> 'month'))`;
 const LEVELS_OF = (units: string) => `
   SELECT i."id" AS "indicatorId", u."id" AS "unitId",
     (SELECT MAX(v."period") FROM "IndicatorValue" v WHERE ${IN_RANGE}) AS "lastPeriod",
@@ -75,8 +82,26 @@ const LEVELS_OF = (units: string) => `
     CASE WHEN i."kind" = 'stock' THEN (SELECT MIN(v."period") FROM "IndicatorValue" v WHERE ${IN_RANGE}) END AS "firstPeriod",
     CASE WHEN i."kind" = 'stock' THEN (SELECT v."value" FROM "IndicatorValue" v WHERE ${IN_RANGE} ORDER BY v."period" LIMIT 1) END AS "firstValue"
   FROM "Indicator" i CROSS JOIN "Unit" u
-  WHERE i."planId" = ? AND i."retiredAt" IS NULL AND i."kind" IN ('stock', 'ratio', 'growth', 'reduction') AND ${units}`;
+  WHERE i."planId" = ? AND i."retiredAt" IS NULL AND ${LATEST_KINDS} AND ${units}`;
 const LEVELS = { department: LEVELS_OF(rankedUnitKinds("department")), county: LEVELS_OF(rankedUnitKinds("county")) };
+
+// Cumulative targets reported year to date: each year's last figure (Σ over the
+// years is the total since the plan began). One SELECT per year of the range,
+// two seeks per unit × indicator each, like the levels: the statement's text
+// depends only on the number of years.
+const YEAR_ENDS_OF = (units: string) => `
+  SELECT i."id" AS "indicatorId", u."id" AS "unitId",
+    (SELECT MAX(v."period") FROM "IndicatorValue" v WHERE ${IN_RANGE}) AS "lastPeriod",
+    (SELECT v."value" FROM "IndicatorValue" v WHERE ${IN_RANGE} ORDER BY v."period" DESC LIMIT 1) AS "lastValue"
+  FROM "Indicator" i CROSS JOIN "Unit" u
+  WHERE i."planId" = ? AND i."retiredAt" IS NULL AND i."kind" = 'cumulative' AND i."basis" <> 'month' AND ${units}`;
+const yearEndsCache = new Map<string, string>();
+function yearEnds(kind: RankingKind, years: number): string {
+  const key = `${kind}:${years}`;
+  let sql = yearEndsCache.get(key);
+  if (sql === undefined) yearEndsCache.set(key, (sql = Array.from({ length: years }, () => YEAR_ENDS_OF(rankedUnitKinds(kind))).join(" UNION ALL ")));
+  return sql;
+}
 
 interface SumSqlRow {
   indicatorId: unknown;
@@ -90,20 +115,25 @@ interface LevelSqlRow {
   unitId: unknown;
   lastPeriod: unknown;
   lastValue: unknown;
-  firstPeriod: unknown;
-  firstValue: unknown;
+  firstPeriod?: unknown;
+  firstValue?: unknown;
 }
+
+const isNull = (v: unknown) => v === null || v === undefined;
 
 /**
  * The figures a ranking of `kind` scores, for the plan's live indicators and
  * the units of that kind, grouped as computeRanking reads them. One unit ×
- * indicator over the range, reduced to what its kind is scored on: a sum
- * (cumulative since `from`, per_year since January of the as-of year) becomes
- * one figure dated by its last month and carrying its month count
- * (MonthFigure.months), so the formula still says how many months were added;
- * stock keeps its first figure (its baseline) and latest level, the rates
- * their latest value: exactly the figures the domain would pick from the full
- * series, so the scores are the same.
+ * indicator over the range, reduced to what its kind and basis are scored on:
+ * - increments (basis month): a sum (cumulative since `from`, yearly since
+ *   January of the as-of year) becomes one figure dated by its last month and
+ *   carrying its month count (MonthFigure.months), so the formula still says
+ *   how many months were added;
+ * - year-to-date totals of a cumulative target: each year's last figure;
+ * - year-to-date totals of a yearly target, levels and rates: the latest
+ *   figure (stock also its first, the fallback baseline);
+ * exactly the figures the domain would pick from the full series, so the
+ * scores are the same.
  *
  * Built straight from the driver's rows, with one Period object per month
  * shared by every figure of that month: a county ranking holds ~20,000 of
@@ -118,9 +148,18 @@ export async function rankingFigures(db: Db, planId: number, kind: RankingKind, 
   const sql = sqlFor(db);
   const yearFrom = Math.max(range.yearStart, range.from);
   const levelArgs = [range.from, range.to, range.from, range.to, range.from, range.to, range.from, range.to, planId];
-  const [sums, levels] = await Promise.all([
+  const firstYear = Math.floor(range.from / 100);
+  const lastYear = Math.floor(range.to / 100);
+  const yearArgs: number[] = [];
+  for (let y = firstYear; y <= lastYear; y++) {
+    const lo = Math.max(range.from, y * 100 + 1);
+    const hi = Math.min(range.to, y * 100 + 12);
+    yearArgs.push(lo, hi, lo, hi, planId);
+  }
+  const [sums, levels, ends] = await Promise.all([
     sql.query<SumSqlRow>(SUMS[kind], [planId, range.from, range.to, planId, yearFrom, range.to]),
     sql.query<LevelSqlRow>(LEVELS[kind], levelArgs),
+    sql.query<LevelSqlRow>(yearEnds(kind, lastYear - firstYear + 1), yearArgs),
   ]);
   const periods = new Map<number, Period>();
   const period = (key: number): Period => {
@@ -133,11 +172,24 @@ export async function rankingFigures(db: Db, planId: number, kind: RankingKind, 
     ofUnit(Number(r.unitId)).set(Number(r.indicatorId), [{ period: period(Number(r.lastPeriod)), value: Number(r.sum), months: Number(r.months) }]);
   }
   for (const r of levels) {
-    if (r.lastPeriod === null || r.lastPeriod === undefined) continue; // nothing reported in range
+    if (isNull(r.lastPeriod)) continue; // nothing reported in range
     const lastPeriod = Number(r.lastPeriod);
     const latest: MonthFigure = { period: period(lastPeriod), value: Number(r.lastValue) };
-    const firstPeriod = r.firstPeriod === null || r.firstPeriod === undefined ? lastPeriod : Number(r.firstPeriod);
+    const firstPeriod = isNull(r.firstPeriod) ? lastPeriod : Number(r.firstPeriod);
     ofUnit(Number(r.unitId)).set(Number(r.indicatorId), firstPeriod === lastPeriod ? [latest] : [{ period: period(firstPeriod), value: Number(r.firstValue) }, latest]);
+  }
+  // Years arrive statement by statement (ascending); a unit × indicator's list grows in year order.
+  const yearly = new Map<number, Map<number, MonthFigure[]>>();
+  for (const r of ends) {
+    if (isNull(r.lastPeriod)) continue;
+    listAt(mapAt(yearly, Number(r.unitId)), Number(r.indicatorId)).push({ period: period(Number(r.lastPeriod)), value: Number(r.lastValue) });
+  }
+  for (const [unitId, byIndicator] of yearly) {
+    const own = ofUnit(unitId);
+    for (const [indicatorId, figures] of byIndicator) {
+      figures.sort((a, b) => a.period.year - b.period.year); // UNION ALL keeps no promise of order
+      own.set(indicatorId, figures);
+    }
   }
   return index;
 }
@@ -151,121 +203,78 @@ export async function unitMonthlyValues(db: Db, planId: number, unitId: number, 
   });
 }
 
-
-/** The plan's live indicators in the shape ranking-units.ts takes. */
-export async function planIndicatorRows(db: Db, planId: number): Promise<PlanIndicatorRow[]> {
-  const sql = sqlFor(db);
-  const [rows, shares, leads] = await Promise.all([
-    sql.query<Record<string, unknown>>(
-      `SELECT "id", "code", "name", "unit", "kind", "comparator", "target", "weight", "headline", "deadline"
-       FROM "Indicator" WHERE "planId" = ? AND "retiredAt" IS NULL ORDER BY "ordinal", "id"`,
-      [planId],
-    ),
-    sql.query<{ indicatorId: unknown; unitId: unknown; target: unknown }>(
-      `SELECT s."indicatorId" AS "indicatorId", s."unitId" AS "unitId", s."target" AS "target"
-       FROM "IndicatorShare" s JOIN "Indicator" i ON i."id" = s."indicatorId"
-       WHERE i."planId" = ? AND i."retiredAt" IS NULL ORDER BY s."indicatorId", s."unitId"`,
-      [planId],
-    ),
-    sql.query<{ indicatorId: unknown; unitId: unknown }>(
-      `SELECT i."id" AS "indicatorId", w."unitId" AS "unitId"
-       FROM "Indicator" i JOIN "WorkItemUnit" w ON w."workItemId" = i."workItemId" AND w."role" = 'lead'
-       WHERE i."planId" = ? AND i."retiredAt" IS NULL ORDER BY i."id", w."unitId"`,
-      [planId],
-    ),
-  ]);
-  const sharesOf = new Map<number, Map<number, number>>();
-  for (const s of shares) mapAt(sharesOf, Number(s.indicatorId)).set(Number(s.unitId), Number(s.target));
-  const leadsOf = new Map<number, number[]>();
-  for (const l of leads) listAt(leadsOf, Number(l.indicatorId)).push(Number(l.unitId));
-  const kind = z.enum(INDICATOR_KINDS);
-  const comparator = z.enum(["gte", "lte"]);
-  return rows.map((i) => {
-    const id = Number(i.id);
-    return {
-      id,
-      code: String(i.code),
-      name: String(i.name),
-      unit: String(i.unit),
-      kind: kind.parse(i.kind),
-      comparator: comparator.parse(i.comparator),
-      target: Number(i.target),
-      weight: Number(i.weight),
-      headline: asBool(i.headline),
-      deadline: i.deadline === null || i.deadline === undefined ? null : String(i.deadline),
-      leadUnitIds: leadsOf.get(id) ?? [],
-      shares: sharesOf.get(id) ?? new Map<number, number>(),
-    };
-  });
-}
-
-const UNIT_ROWS = {
-  department: `
-    SELECT u."id" AS "id", u."name" AS "name" FROM "Unit" u
-    WHERE u."kind" = 'department' AND EXISTS (
-      SELECT 1 FROM "WorkItemUnit" w JOIN "WorkItem" wi ON wi."id" = w."workItemId" JOIN "Task" t ON t."id" = wi."taskId"
-      WHERE w."unitId" = u."id" AND w."role" = 'lead' AND t."planId" = ?)
-    ORDER BY u."id"`,
-  county: `SELECT u."id" AS "id", u."name" AS "name" FROM "Unit" u WHERE u."kind" IN ('county', 'zone') ORDER BY u."id"`,
-};
-
-/**
- * The units a ranking lists: lead departments of the plan's work items (a
- * department leading only work items without indicators is still listed, as
- * "no indicators"), or every county and the zone.
- */
-export async function rankingUnitRows(db: Db, planId: number, kind: RankingKind): Promise<UnitRow[]> {
-  const rows = await sqlFor(db).query<{ id: unknown; name: unknown }>(UNIT_ROWS[kind], kind === "department" ? [planId] : []);
-  return rows.map((u) => ({ unitId: Number(u.id), name: String(u.name) }));
-}
-
-/** The plan's reporting years and title; null when there is no such plan. */
-export async function planSpan(db: Db, planId: number): Promise<{ startYear: number; endYear: number; title: string } | null> {
-  const [row] = await sqlFor(db).query<{ startYear: unknown; endYear: unknown; title: unknown }>(
-    `SELECT "startYear" AS "startYear", "endYear" AS "endYear", "title" AS "title" FROM "Plan" WHERE "id" = ?`,
-    [planId],
-  );
-  return row ? { startYear: Number(row.startYear), endYear: Number(row.endYear), title: String(row.title) } : null;
-}
-
+/** What is stored for one unit's month (domain/obligations' StoredMonth), with the corrections made after it. */
 export interface ReportMeta {
   unitId: number;
   period: number;
   firstAt: Date;
   /** createdAt of every revision after the first. */
   corrections: Date[];
-  /** Values of the current revision on indicators the unit owes in this ranking. */
-  reported: number;
+  /** Live indicators with a value in the current revision. */
+  valueIds: Set<number>;
+  /** The current revision carries a progress narrative (进展情况). */
+  narrative: boolean;
 }
 
-
-// "Owed" as the ranking defines it: led indicators for departments, shares for counties.
-const OWED = {
-  department: `EXISTS (SELECT 1 FROM "WorkItemUnit" w WHERE w."workItemId" = i."workItemId" AND w."unitId" = r."unitId" AND w."role" = 'lead')`,
-  county: `EXISTS (SELECT 1 FROM "IndicatorShare" s WHERE s."indicatorId" = i."id" AND s."unitId" = r."unitId")`,
-};
-// Current values are those of the report's current revision: the unique
-// (reportId, revision, indicatorId) index finds them without scanning history.
-const REPORTS = (kind: RankingKind) => `
+// The current revision's narrative, and its values: the unique (reportId, revision, indicatorId)
+// index finds them without scanning history.
+const REPORTS = `
   SELECT r."id" AS "id", r."unitId" AS "unitId", r."period" AS "period", r."firstAt" AS "firstAt",
-    (SELECT COUNT(*) FROM "IndicatorValue" v JOIN "Indicator" i ON i."id" = v."indicatorId"
-     WHERE v."reportId" = r."id" AND v."revision" = r."revision" AND i."retiredAt" IS NULL AND ${OWED[kind]}) AS "reported"
-  FROM "Report" r
+    CASE WHEN rr."progress" IS NOT NULL AND rr."progress" <> '' THEN 1 ELSE 0 END AS "narrative"
+  FROM "Report" r LEFT JOIN "ReportRevision" rr ON rr."reportId" = r."id" AND rr."revision" = r."revision"
   WHERE r."planId" = ? AND r."period" >= ? AND r."period" <= ?
   ORDER BY r."id"`;
-const REPORTS_BY_KIND = { department: REPORTS("department"), county: REPORTS("county") };
+// One row per report with its value ids joined in text: 84 indicators × 600 reports as 50,400 rows
+// cost the driver five times what 600 rows of text do. The aggregate is spelled per database.
+const CURRENT_VALUE_IDS = (aggregate: string) => `
+  SELECT r."id" AS "reportId", ${aggregate} AS "ids"
+  FROM "Report" r JOIN "IndicatorValue" v ON v."reportId" = r."id" AND v."revision" = r."revision"
+  JOIN "Indicator" i ON i."id" = v."indicatorId"
+  WHERE r."planId" = ? AND r."period" >= ? AND r."period" <= ? AND i."retiredAt" IS NULL
+  GROUP BY r."id"`;
+const VALUE_IDS = {
+  sqlite: CURRENT_VALUE_IDS(`group_concat(v."indicatorId")`),
+  postgresql: CURRENT_VALUE_IDS(`string_agg(CAST(v."indicatorId" AS TEXT), ',')`),
+};
+// Without the driver (a client openDatabase did not make): a row per value, which any database reads.
+const CURRENT_VALUES = `
+  SELECT v."reportId" AS "reportId", v."indicatorId" AS "indicatorId"
+  FROM "Report" r JOIN "IndicatorValue" v ON v."reportId" = r."id" AND v."revision" = r."revision"
+  JOIN "Indicator" i ON i."id" = v."indicatorId"
+  WHERE r."planId" = ? AND r."period" >= ? AND r."period" <= ? AND i."retiredAt" IS NULL`;
 const CORRECTIONS = `
   SELECT rr."reportId" AS "reportId", rr."createdAt" AS "createdAt"
   FROM "ReportRevision" rr JOIN "Report" r ON r."id" = rr."reportId"
   WHERE r."planId" = ? AND r."period" >= ? AND r."period" <= ? AND rr."revision" > 1
   ORDER BY rr."reportId", rr."revision"`;
 
-/** Conduct inputs for the window's months: one row per stored report. */
-export async function reportMeta(db: Db, planId: number, kind: RankingKind, months: { from: number; to: number }): Promise<ReportMeta[]> {
+/** Each report's live value ids in its current revision. */
+async function currentValueIds(db: Db, args: readonly number[]): Promise<Map<number, Set<number>>> {
+  const sql = sqlFor(db);
+  const provider = sqlOf(db)?.provider;
+  const out = new Map<number, Set<number>>();
+  if (provider) {
+    for (const r of await sql.query<{ reportId: unknown; ids: unknown }>(VALUE_IDS[provider], args)) {
+      out.set(Number(r.reportId), new Set(String(r.ids).split(",").map(Number)));
+    }
+    return out;
+  }
+  for (const v of await sql.query<{ reportId: unknown; indicatorId: unknown }>(CURRENT_VALUES, args)) {
+    const id = Number(v.reportId);
+    let set = out.get(id);
+    if (!set) out.set(id, (set = new Set()));
+    set.add(Number(v.indicatorId));
+  }
+  return out;
+}
+
+/** Conduct inputs for the window's months: one row per stored report of the plan. */
+export async function reportMeta(db: Db, planId: number, months: { from: number; to: number }): Promise<ReportMeta[]> {
   const sql = sqlFor(db);
   const args = [planId, months.from, months.to];
-  const [reports, revisions] = await Promise.all([
-    sql.query<{ id: unknown; unitId: unknown; period: unknown; firstAt: unknown; reported: unknown }>(REPORTS_BY_KIND[kind], args),
+  const [reports, valueIds, revisions] = await Promise.all([
+    sql.query<{ id: unknown; unitId: unknown; period: unknown; firstAt: unknown; narrative: unknown }>(REPORTS, args),
+    currentValueIds(db, args),
     sql.query<{ reportId: unknown; createdAt: unknown }>(CORRECTIONS, args),
   ]);
   const corrections = new Map<number, Date[]>();
@@ -275,8 +284,72 @@ export async function reportMeta(db: Db, planId: number, kind: RankingKind, mont
     period: Number(r.period),
     firstAt: asDate(r.firstAt),
     corrections: corrections.get(Number(r.id)) ?? [],
-    reported: Number(r.reported),
+    valueIds: valueIds.get(Number(r.id)) ?? new Set<number>(),
+    narrative: asBool(r.narrative),
   }));
+}
+
+/** A figure changed by a revision (the previous revision had another value for it). */
+export interface ChangedFigure {
+  unitId: number;
+  unit: string;
+  period: number;
+  indicatorId: number;
+  code: string;
+  indicator: string;
+  unitOfMeasure: string;
+  old: number;
+  new: number;
+  raw: string;
+  revision: number;
+  at: Date;
+  reason: string | null;
+}
+
+/**
+ * Figures changed by revisions made in (since, until] (since null: from the
+ * beginning), in the order they were made. Every revision restates all the
+ * report's values (report-repository.ts), so a change is a value of revision N
+ * that differs from revision N − 1's value of the same indicator; a value added
+ * by a revision is not a change. Whether a change came after its month's due
+ * date is the caller's to judge (the due day depends on the schedule).
+ */
+export async function changedFigures(db: Db, planId: number, since: Date | null, until: Date): Promise<ChangedFigure[]> {
+  const revisions = await db.reportRevision.findMany({
+    where: { revision: { gt: 1 }, createdAt: { ...(since ? { gt: since } : {}), lte: until }, report: { planId } },
+    select: { reportId: true, revision: true, createdAt: true, reason: true, report: { select: { unitId: true, period: true, unit: { select: { name: true } } } } },
+    orderBy: [{ createdAt: "asc" }, { reportId: "asc" }, { revision: "asc" }],
+  });
+  if (revisions.length === 0) return [];
+  const values = await db.indicatorValue.findMany({
+    where: { OR: revisions.map((r) => ({ reportId: r.reportId, revision: { in: [r.revision - 1, r.revision] } })) },
+    select: { reportId: true, revision: true, indicatorId: true, value: true, raw: true, indicator: { select: { code: true, name: true, unit: true, ordinal: true } } },
+  });
+  const at = new Map(values.map((v) => [`${v.reportId}:${v.revision}:${v.indicatorId}`, v]));
+  const out: ChangedFigure[] = [];
+  for (const r of revisions) {
+    const mine = values.filter((v) => v.reportId === r.reportId && v.revision === r.revision).sort((a, b) => a.indicator.ordinal - b.indicator.ordinal);
+    for (const v of mine) {
+      const before = at.get(`${r.reportId}:${r.revision - 1}:${v.indicatorId}`);
+      if (!before || before.value === v.value) continue;
+      out.push({
+        unitId: r.report.unitId,
+        unit: r.report.unit.name,
+        period: r.report.period,
+        indicatorId: v.indicatorId,
+        code: v.indicator.code,
+        indicator: v.indicator.name,
+        unitOfMeasure: v.indicator.unit,
+        old: before.value,
+        new: v.value,
+        raw: v.raw,
+        revision: r.revision,
+        at: r.createdAt,
+        reason: r.reason,
+      });
+    }
+  }
+  return out;
 }
 
 export interface RawValueRow {
@@ -291,6 +364,9 @@ export interface RawValueRow {
   reportedAt: Date;
   by: string;
 }
+
+/** Who entered a figure without a chat identity, as the workbook names it. */
+const PLATFORM_NAMES: Record<string, string> = { cli: "命令行", local: "本地", dingtalk: "钉钉", slack: "Slack" };
 
 /**
  * The values of the window's months with who entered them: the workbook's raw
@@ -337,7 +413,7 @@ export async function rawValues(db: Db, planId: number, unitIds: number[], month
         raw: v.raw,
         revision: v.revision,
         reportedAt: rev?.createdAt ?? new Date(0),
-        by: rev?.identity?.displayName ?? rev?.identity?.userId ?? rev?.platform ?? "",
+        by: rev?.identity?.displayName ?? rev?.identity?.userId ?? (rev ? (PLATFORM_NAMES[rev.platform] ?? rev.platform) : ""),
       };
     });
 }

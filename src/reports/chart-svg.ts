@@ -24,8 +24,9 @@ export interface ChartSvg {
 }
 
 /**
- * Splits the rows into the ranked (drawn as bars) and the units without data
- * (listed apart: a missing report is not a zero score). Sorted by rank, then by
+ * Splits the rows into the ranked (drawn as bars; a unit that owed and did not
+ * report is ranked, 未报视为未完成) and the units not ranked (they owed nothing
+ * in the period, or only the narrative), listed apart. Sorted by rank, then by
  * score and name so ties and unranked rows come out in the same order every time.
  */
 export function splitRows(rows: readonly RankingRow[]): { ranked: RankingRow[]; missing: RankingRow[] } {
@@ -72,7 +73,7 @@ export function buildChartSvg(data: BriefingData, width = 1000): ChartSvg {
     text(MARGIN, y, line, `font-size="${TITLE_SIZE}" fill="${INK}" stroke="${INK}" stroke-width="0.8"`);
   }
   y += TEXT_SIZE + 14;
-  const counts = `共 ${data.rows.length} 个单位` + (missing.length > 0 ? `，${missing.length} 个暂无数据` : "");
+  const counts = `参与排名${ranked.length}个` + (missing.length > 0 ? `，未参与排名${missing.length}个` : "");
   text(MARGIN, y, `${KIND_LABELS[data.kind]}综合得分排名 · ${data.periodLabel} · ${counts}`, `font-size="${TEXT_SIZE}" fill="${MUTED}"`);
 
   // Legend: the four lights, then the 约谈 badge.
@@ -83,8 +84,11 @@ export function buildChartSvg(data: BriefingData, width = 1000): ChartSvg {
     text(x + 30, y, LIGHT_LABELS[light], `font-size="${SMALL_SIZE + 2}" fill="${INK}"`);
     x += 30 + estimateTextWidth(LIGHT_LABELS[light], SMALL_SIZE + 2) + 28;
   }
-  parts.push(badge(x, y, texts));
-  text(x + 58, y, "列入通报约谈", `font-size="${SMALL_SIZE + 2}" fill="${INK}"`);
+  // The 约谈 badge only where someone is summoned (departments are named, not summoned, in this plan).
+  if (data.rows.some((r) => r.summoned)) {
+    parts.push(badge(x, y, texts));
+    text(x + 58, y, "列入通报约谈", `font-size="${SMALL_SIZE + 2}" fill="${INK}"`);
+  }
 
   // Bars: name column sized to the longest name, within bounds so bars keep room.
   const labelWidth = Math.min(320, Math.max(120, ...ranked.map((r) => estimateTextWidth(r.unit, TEXT_SIZE))));
@@ -129,14 +133,16 @@ export function buildChartSvg(data: BriefingData, width = 1000): ChartSvg {
   parts.push(`<line x1="${px(barLeft)}" y1="${px(chartTop)}" x2="${px(barLeft)}" y2="${px(chartBottom)}" stroke="${MUTED}" stroke-width="1.5"/>`);
   y = chartBottom;
 
-  // Units without data, in a box of their own below the ranking.
+  // Units not ranked, in a box of their own below the ranking, grouped by why.
   if (missing.length > 0) {
-    const lines = wrapText(missing.map((r) => r.unit).join("、"), TEXT_SIZE, inner - 32);
+    const byNote = new Map<string, string[]>();
+    for (const r of missing) byNote.set(r.note ?? "未参与排名", [...(byNote.get(r.note ?? "未参与排名") ?? []), r.unit]);
+    const lines = [...byNote].flatMap(([note, units]) => wrapText(`${note}：${units.join("、")}`, TEXT_SIZE, inner - 32));
     const boxTop = y + 28;
     const boxHeight = 24 + (TEXT_SIZE + 14) * (lines.length + 1);
     parts.push(`<rect x="${MARGIN}" y="${px(boxTop)}" width="${inner}" height="${px(boxHeight)}" rx="8" fill="#F1F3F4"/>`);
     let ly = boxTop + 14 + TEXT_SIZE;
-    text(MARGIN + 16, ly, `暂无数据，未参与排名（${missing.length} 个）：`, `font-size="${TEXT_SIZE}" fill="${INK}"`);
+    text(MARGIN + 16, ly, `未参与排名（${missing.length}个）：`, `font-size="${TEXT_SIZE}" fill="${INK}"`);
     for (const line of lines) {
       ly += TEXT_SIZE + 14;
       text(MARGIN + 16, ly, line, `font-size="${TEXT_SIZE}" fill="${MUTED}"`);
@@ -145,7 +151,7 @@ export function buildChartSvg(data: BriefingData, width = 1000): ChartSvg {
   }
 
   y += 36;
-  text(MARGIN, y, "注：条形长度为综合得分，颜色为亮灯；得分相同者并列。", `font-size="${SMALL_SIZE}" fill="${MUTED}"`);
+  text(MARGIN, y, "注：条形长度为综合得分，颜色为最差一项指标的亮灯；得分相同者并列；应报未报的按未完成计分。", `font-size="${SMALL_SIZE}" fill="${MUTED}"`);
   const height = Math.ceil(y + MARGIN - 10);
 
   const svg =

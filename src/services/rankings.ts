@@ -1,13 +1,13 @@
 import { addDays } from "../domain/calendar/civil-date.js";
 import { createWorkingCalendar, type WorkingCalendar } from "../domain/calendar/working-calendar.js";
 import { zonedInstant } from "../domain/calendar/zoned-time.js";
+import { spanPosition, unitObligation, type PlanFacts, type SpanPosition, type UnitObligation } from "../domain/obligations/obligations.js";
 import { explainUnit, type UnitExplanation } from "../domain/ranking/explain.js";
 import {
   addQuarters,
   asOfMonth,
   monthWindow,
   parseQuarter,
-  planWindow,
   quarterOf,
   quarterWindow,
   yearWindow,
@@ -16,36 +16,30 @@ import {
   type ScoringWindow,
 } from "../domain/ranking/periods.js";
 import type { RankingConfig } from "../domain/ranking/ranking-config.js";
-import { countyUnits, departmentUnits } from "../domain/ranking/ranking-units.js";
+import { conductMonth, rankingKindOfUnit, rankingObligations, rankingUnits } from "../domain/ranking/ranking-units.js";
 import { computeRanking, type Ranking, type RankingKind } from "../domain/ranking/score.js";
 import type { ConductMonth, RankingUnit } from "../domain/ranking/types.js";
 import { periodFromKey, periodKey, type Period } from "../domain/report/types.js";
-import { DEFAULT_TIME_ZONE, dueDate } from "../domain/schedule/reminder-ladder.js";
+import { dueDate } from "../domain/schedule/reminder-ladder.js";
 import type { ScheduleConfig } from "../domain/schedule/schedule-config.js";
 import type { Db } from "../persistence/database.js";
-import {
-  getSnapshot,
-  loadRankingConfig,
-  planIndicatorRows,
-  planSpan,
-  rankingFigures,
-  rankingUnitRows,
-  reportMeta,
-  unitMonthlyValues,
-  type ValueRange,
-} from "../persistence/ranking-repository.js";
+import { loadPlanFacts } from "../persistence/plan-facts.js";
+import { getSnapshot, loadRankingConfig, rankingFigures, reportMeta, unitMonthlyValues, type ValueRange } from "../persistence/ranking-repository.js";
 import { calendarOverrides, loadSchedule } from "../persistence/schedule-repository.js";
 import { resolveUnit } from "../persistence/unit-repository.js";
 
 /**
- * Rankings over the database: load what computeRanking takes (each unit ×
- * indicator reduced in SQL to the figures its kind is scored on), score,
- * explain. The briefing (snapshot, message, chart, workbook) is in
+ * Rankings over the database: load what computeRanking takes, score, explain.
+ * Who is ranked, what each unit is judged on and what it owed each month come
+ * from the obligations rule (domain/obligations over the plan's facts), the
+ * same rule 查询, the reminders and the digest read, so every view agrees; the
+ * figures are each unit × indicator reduced in SQL to what its kind and basis
+ * are scored on. The briefing (snapshot, message, chart, workbook) is in
  * ranking-briefing.ts.
  */
 
 export interface RankingOptions {
-  /** The plan's time zone: due instants are the end of the due day there. Default Asia/Shanghai. */
+  /** Due instants are the end of the due day in this zone. Default: the plan's own time zone (Plan.timeZone), never the server's. */
   tz?: string;
 }
 
@@ -95,19 +89,20 @@ export function dueInstant(period: Period, schedule: Pick<ScheduleConfig, "windo
   return new Date(zonedInstant(nextDay, 0, tz).getTime() - 1);
 }
 
-interface PlanFacts {
-  plan: PlanWindow;
-  title: string;
+/** What a ranking of a plan reads besides the figures: its facts, rules, schedule and calendar. */
+export interface RankingContext {
+  facts: PlanFacts;
   config: RankingConfig;
-  units: RankingUnit[];
+  schedule: ScheduleConfig;
+  calendar: WorkingCalendar;
+  /** The zone due instants and every date shown are in. */
+  timeZone: string;
 }
 
-async function planFacts(db: Db, planId: number, kind: RankingKind): Promise<PlanFacts> {
-  const row = await planSpan(db, planId);
-  if (!row) throw new Error(`no plan #${planId}`);
-  const [config, indicators, unitRows] = await Promise.all([loadRankingConfig(db, planId), planIndicatorRows(db, planId), rankingUnitRows(db, planId, kind)]);
-  const units = kind === "department" ? departmentUnits(indicators, unitRows) : countyUnits(indicators, unitRows);
-  return { plan: planWindow(row.startYear, row.endYear), title: row.title, config, units };
+export async function rankingContext(db: Db, planId: number, opts: RankingOptions = {}): Promise<RankingContext> {
+  const [facts, config, { config: schedule }, overrides] = await Promise.all([loadPlanFacts(db, planId), loadRankingConfig(db, planId), loadSchedule(db, planId), calendarOverrides(db)]);
+  if (!facts) throw new Error(`no plan #${planId}`);
+  return { facts, config, schedule, calendar: createWorkingCalendar({ overrides }), timeZone: opts.tz ?? facts.plan.timeZone };
 }
 
 /** The months whose values count as of the window's last month (sums since the plan's start). */
@@ -116,34 +111,32 @@ export function valueRange(window: ScoringWindow, plan: PlanWindow): ValueRange 
   return { from: periodKey(plan.start), to: Math.min(periodKey(asOf), periodKey(plan.end)), yearStart: asOf.year * 100 + 1 };
 }
 
-async function conductMonths(db: Db, planId: number, kind: RankingKind, facts: PlanFacts, window: ScoringWindow, tz: string): Promise<ConductMonth[]> {
-  const [{ config: schedule }, overrides] = await Promise.all([loadSchedule(db, planId), calendarOverrides(db)]);
-  const calendar = createWorkingCalendar({ overrides });
+/**
+ * Each unit's months of the window as conduct sees them: monthStatus of the
+ * obligations rule (owed items, reported items, on time), plus the corrections
+ * after the due date. What a unit owes depends on the month only through the
+ * month's position in the plan, so one obligation per position is asked for.
+ */
+async function conductMonths(db: Db, ctx: RankingContext, obligations: readonly UnitObligation[], window: ScoringWindow): Promise<ConductMonth[]> {
   const keys = window.months.map(periodKey);
-  const meta = await reportMeta(db, planId, kind, { from: Math.min(...keys), to: Math.max(...keys) });
+  const meta = await reportMeta(db, ctx.facts.plan.id, { from: Math.min(...keys), to: Math.max(...keys) });
   const byKey = new Map(meta.map((m) => [`${m.unitId}:${m.period}`, m]));
-  const lo = periodKey(facts.plan.start);
-  const hi = periodKey(facts.plan.end);
   const out: ConductMonth[] = [];
-  for (const period of window.months) {
+  const positions = window.months.map((p) => spanPosition(ctx.facts.plan.span, p));
+  for (const [k, period] of window.months.entries()) {
     const key = periodKey(period);
-    const dueAt = dueInstant(period, schedule, calendar, tz);
-    // Months outside the plan owe nothing: a briefing after the plan's end judges results only.
-    const inPlan = key >= lo && key <= hi;
-    for (const u of facts.units) {
-      const m = byKey.get(`${u.unitId}:${key}`);
-      out.push({
-        unitId: u.unitId,
-        period,
-        dueAt,
-        firstSubmittedAt: m?.firstAt ?? null,
-        owed: inPlan ? u.indicators.length : 0,
-        reported: m?.reported ?? 0,
-        correctionsAfterDue: m ? m.corrections.filter((c) => c.getTime() > dueAt.getTime()).length : 0,
-      });
+    const dueAt = dueInstant(period, ctx.schedule, ctx.calendar, ctx.timeZone);
+    const position = positions[k]!;
+    for (const ob of obligations) {
+      const m = byKey.get(`${ob.unitId}:${key}`);
+      out.push(conductMonth(obligationAt(ctx.facts, ob, period, position), period, m ?? null, dueAt));
     }
   }
   return out;
+}
+
+function obligationAt(facts: PlanFacts, ob: UnitObligation, period: Period, position: SpanPosition): UnitObligation {
+  return ob.position === position ? ob : unitObligation(facts, ob.unitId, period);
 }
 
 export interface ComputedRanking {
@@ -154,22 +147,38 @@ export interface ComputedRanking {
 /** Scores and ranks one kind of unit over a window from today's data. */
 export async function computeWindow(db: Db, planId: number, spec: WindowSpec, kind: RankingKind, opts: RankingOptions = {}): Promise<ComputedRanking> {
   const window = scoringWindow(spec);
-  const facts = await planFacts(db, planId, kind);
-  const range = valueRange(window, facts.plan);
+  const ctx = await rankingContext(db, planId, opts);
+  return { ranking: await rankWith(db, ctx, window, kind), title: ctx.facts.plan.title };
+}
+
+/** The ranking of `kind` over `window` with a loaded context (the briefing and the digest rank twice with one). */
+export async function rankWith(db: Db, ctx: RankingContext, window: ScoringWindow, kind: RankingKind): Promise<Ranking> {
+  const plan: PlanWindow = ctx.facts.plan.span;
+  const { obligations, units } = unitsOf(ctx.facts, kind, asOfMonth(window));
   const [figures, conduct] = await Promise.all([
-    rankingFigures(db, planId, kind, range),
-    conductMonths(db, planId, kind, facts, window, opts.tz ?? DEFAULT_TIME_ZONE),
+    rankingFigures(db, ctx.facts.plan.id, kind, valueRange(window, plan)),
+    conductMonths(db, ctx, obligations, window),
   ]);
-  const ranking = computeRanking({
-    kind,
-    window,
-    plan: facts.plan,
-    units: facts.units,
-    figures,
-    conduct,
-    config: facts.config,
-  });
-  return { ranking, title: facts.title };
+  return computeRanking({ kind, window, plan, timeZone: ctx.timeZone, units, figures, conduct, config: ctx.config });
+}
+
+/**
+ * What each unit of a ranking owes, and the units as scored, per plan facts (plan-facts.ts
+ * caches those until the plan changes), kind and position of the as-of month in the span:
+ * what a unit owes depends on nothing else. A county ranking builds 16,800 of each for 200
+ * counties × 84 indicators, a fifth of its time; the scoring only reads them.
+ */
+const unitCache = new WeakMap<PlanFacts, Map<string, { obligations: UnitObligation[]; units: RankingUnit[] }>>();
+function unitsOf(facts: PlanFacts, kind: RankingKind, asOf: Period): { obligations: UnitObligation[]; units: RankingUnit[] } {
+  let byKey = unitCache.get(facts);
+  if (!byKey) unitCache.set(facts, (byKey = new Map()));
+  const key = `${kind}:${spanPosition(facts.plan.span, asOf)}`;
+  let hit = byKey.get(key);
+  if (!hit) {
+    const obligations = rankingObligations(facts, kind, asOf);
+    byKey.set(key, (hit = { obligations, units: rankingUnits(facts, obligations) }));
+  }
+  return hit;
 }
 
 /** computeWindow for a quarter (or a year / month window), returning the Ranking alone. */
@@ -190,11 +199,7 @@ export type ExplainOutcome =
   | { ok: false; problem: "unknown_unit" | "bad_window" | "not_ranked_kind"; unit?: string };
 
 /** The kind of ranking a unit stands in: departments, or counties and the zone. */
-export function rankingKindOf(unitKind: string): RankingKind | null {
-  if (unitKind === "department") return "department";
-  if (unitKind === "county" || unitKind === "zone") return "county";
-  return null;
-}
+export const rankingKindOf = rankingKindOfUnit;
 
 /**
  * The computation for one unit (by name or alias, either script), indicator by
@@ -215,14 +220,15 @@ export async function explainRanking(db: Db, planId: number, unitName: string, s
   const { ranking } = await computeWindow(db, planId, window, kind, opts);
   const explanation = explainUnit(ranking, unit.id);
   if (!explanation) return { ok: false, problem: "not_ranked_kind", unit: unit.name };
+  // Sums of increments are listed month by month (the ranking read them summed in SQL).
   const range = valueRange(window, ranking.plan);
-  const monthly = await unitMonthlyValues(db, planId, unit.id, range);
-  const indicators = await planIndicatorRows(db, planId);
-  const idOf = new Map(indicators.map((i) => [i.code, i.id]));
-  for (const i of explanation.indicators) {
-    if (i.kind !== "cumulative" && i.kind !== "per_year") continue;
-    const from = i.kind === "per_year" ? range.yearStart : range.from;
-    i.values = monthly.filter((v) => v.indicatorId === idOf.get(i.code) && v.period >= from && v.period <= range.to).map((v) => ({ period: periodFromKey(v.period), value: v.value }));
+  if (explanation.indicators.some((i) => i.inputs.rule === "sum_months")) {
+    const monthly = await unitMonthlyValues(db, planId, unit.id, range);
+    for (const i of explanation.indicators) {
+      if (i.inputs.rule !== "sum_months") continue;
+      const from = periodKey(i.inputs.from);
+      i.values = monthly.filter((v) => v.indicatorId === i.indicatorId && v.period >= from && v.period <= range.to).map((v) => ({ period: periodFromKey(v.period), value: v.value }));
+    }
   }
   const snap = await getSnapshot(db, planId, window.label, kind);
   const frozen = snap?.publishedAt ? [...snap.ranking.ranked, ...snap.ranking.unranked].find((u) => u.unitId === unit.id) : undefined;

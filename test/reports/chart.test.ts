@@ -46,11 +46,12 @@ describe("renderRankingChart", () => {
     expect(width("兰溪市")).toBe(width("永康市"));
   });
 
-  it("GIVEN units without data THEN they are listed apart, not drawn as zero bars", async () => {
+  it("GIVEN units that owed nothing this period THEN they are listed apart with why, not drawn as zero bars", async () => {
     const chart = await renderRankingChart(countyBriefing());
     expect(bars(chart.svg).map((b) => b.unit)).not.toContain("磐安县");
-    expect(chart.svg).toMatch(/暂无数据，未参与排名（2 个）/);
-    expect(chart.svg).toContain("磐安县、金华经济技术开发区");
+    expect(chart.svg).toMatch(/未参与排名（2个）：/);
+    expect(chart.svg).toContain("本期无应报事项：磐安县、金华经济技术开发区");
+    expect(chart.svg).toContain("参与排名8个，未参与排名2个");
     for (const row of countyBriefing().rows) expect(chart.svg).toContain(row.unit);
     expect(chart.svg.match(/>约谈</g)).toHaveLength(3); // legend + the two summoned
   });

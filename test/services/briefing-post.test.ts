@@ -150,16 +150,18 @@ describe.each(PROVIDERS)("briefing post on %s", (provider) => {
 
     const due = await runBriefingTick(deps, instant);
     expect(due.quarter).toBe("2022Q1");
-    // No department reported: no department briefing; the counties' goes out.
+    // No department reported, but they owed: they are ranked (未报视为未完成) and named, so both briefings go out.
     expect(due.results.map((x) => [x.kind, x.outcome, x.result?.status ?? x.reason])).toEqual([
-      ["department", "skipped", "no ranked unit"],
+      ["department", "posted", "posted"],
       ["county", "posted", "posted"],
     ]);
     const got = received(m);
-    expect(got.slackPosts).toHaveLength(1);
-    expect(got.slackCompletes).toHaveLength(1);
-    expect(got.dingMessages).toHaveLength(3);
-    expect(got.dingUploads).toHaveLength(2);
+    expect(got.slackPosts).toHaveLength(2);
+    expect(got.slackCompletes).toHaveLength(2);
+    expect(got.dingMessages).toHaveLength(6);
+    expect(got.dingUploads).toHaveLength(4);
+    expect(String(got.slackPosts[0]!.args["text"])).toContain("2022年第一季度 牵头部门通报");
+    expect(JSON.stringify(got.slackPosts[0]!.args["blocks"])).toContain("未报视为未完成");
 
     const next = mark();
     const later = await runBriefingTick(deps, new Date(instant.getTime() + 60_000));
@@ -170,11 +172,16 @@ describe.each(PROVIDERS)("briefing post on %s", (provider) => {
     const none = received(next);
     expect([none.slackPosts.length, none.dingMessages.length, none.dingUploads.length]).toEqual([0, 0, 0]);
     expect((await deliveriesFor(db.prisma, w.planId)).map((d) => [d.step, d.status])).toEqual([
+      ["briefing:2022Q1:department", "sent"],
+      ["briefing:2022Q1:department", "sent"],
       ["briefing:2022Q1:county", "sent"],
       ["briefing:2022Q1:county", "sent"],
     ]);
-    const snap = await db.prisma.rankingSnapshot.findMany({ where: { planId: w.planId } });
-    expect(snap.map((s) => [s.period, s.kind, s.publishedAt !== null])).toEqual([["2022Q1", "county", true]]);
+    const snap = await db.prisma.rankingSnapshot.findMany({ where: { planId: w.planId }, orderBy: { id: "asc" } });
+    expect(snap.map((s) => [s.period, s.kind, s.publishedAt !== null])).toEqual([
+      ["2022Q1", "department", true],
+      ["2022Q1", "county", true],
+    ]);
   });
   it("GIVEN the year 2022 THEN the annual assessment (年度考核) with chart and workbook reaches both groups once", async () => {
     const { db, world: w } = await world();
@@ -186,15 +193,15 @@ describe.each(PROVIDERS)("briefing post on %s", (provider) => {
     expect(r.status).toBe("posted");
     expect(r.window).toBe("2022");
     expect(r.briefing.ranking.window.scope).toBe("year");
-    expect(r.briefing.title).toBe("2022年度 县(市、区)考核");
-    expect(r.briefing.data.title).toMatch(/2022年度县\(市、区\)考核$/);
-    // Same scoring over the twelve months: as of December 2022, T2-1 is judged against 720 × 24/36 = 480;
-    // conduct counts Jan–Mar (reported) and nine missing months.
+    expect(r.briefing.title).toBe("2022年度 县（市、区）考核");
+    expect(r.briefing.data.title).toMatch(/2022年度县（市、区）考核$/u);
+    // Same scoring over the twelve months: as of December 2022, T2-1 is judged against 720 × 24/36 = 480,
+    // on the 1—3月累计 300 (reported within the year); conduct counts Jan–Mar (reported) and nine missing months.
     const yw = r.briefing.ranking.ranked.find((u) => u.name === "义乌市")!;
     expect(yw.indicators.find((i) => i.code === "T2-1")).toMatchObject({ actual: 300, expected: 480 });
     expect(yw.conduct!.months.filter((m) => m.status === "missing")).toHaveLength(9);
     const got = received(before);
-    expect(String(got.slackPosts[0]!.args["text"])).toContain("2022年度 县(市、区)考核");
+    expect(String(got.slackPosts[0]!.args["text"])).toContain("2022年度 县（市、区）考核");
     expect(got.slackCompletes).toHaveLength(1);
     expect(got.dingUploads.map((u) => [u.type, u.fileName])).toEqual([
       ["image", "2022-县市区排名.png"],
@@ -228,17 +235,19 @@ describe.each(PROVIDERS)("briefing post on %s", (provider) => {
     const due = await runBriefingTick(deps, instant);
     expect(due.quarter).toBe("2022Q4");
     expect(due.results.map((x) => [x.window, x.kind, x.outcome, x.result?.status ?? x.reason])).toEqual([
-      ["2022Q4", "department", "skipped", "no ranked unit"],
+      ["2022Q4", "department", "posted", "posted"],
       ["2022Q4", "county", "posted", "posted"],
-      ["2022", "department", "skipped", "no ranked unit"],
+      ["2022", "department", "posted", "posted"],
       ["2022", "county", "posted", "posted"],
     ]);
     const got = received(m);
     expect(got.slackPosts.map((p) => String(p.args["text"]).split("\n")[0])).toEqual([
-      expect.stringContaining("2022年第四季度"),
-      expect.stringContaining("2022年度 县(市、区)考核"),
+      expect.stringContaining("2022年第四季度 牵头部门通报"),
+      expect.stringContaining("2022年第四季度 县（市、区）通报"),
+      expect.stringContaining("2022年度 牵头部门考核"),
+      expect.stringContaining("2022年度 县（市、区）考核"),
     ]);
-    expect(got.dingMessages).toHaveLength(6);
+    expect(got.dingMessages).toHaveLength(12);
 
     const next = mark();
     const later = await runBriefingTick(deps, new Date(instant.getTime() + 60_000));
@@ -249,10 +258,12 @@ describe.each(PROVIDERS)("briefing post on %s", (provider) => {
       ["2022", "county", "skipped"],
     ]);
     expect(received(next).slackPosts).toHaveLength(0);
-    const snaps = await db.prisma.rankingSnapshot.findMany({ where: { planId: w.planId }, orderBy: { period: "asc" } });
+    const snaps = await db.prisma.rankingSnapshot.findMany({ where: { planId: w.planId }, orderBy: [{ period: "asc" }, { kind: "asc" }] });
     expect(snaps.map((s) => [s.period, s.kind, s.publishedAt !== null])).toEqual([
       ["2022", "county", true],
+      ["2022", "department", true],
       ["2022Q4", "county", true],
+      ["2022Q4", "department", true],
     ]);
   });
 });

@@ -62,14 +62,14 @@ describe.each(PROVIDERS)("digest post on %s", (provider) => {
     expect(got.slackPosts[0]!.args["channel"]).toBe(TF_SLACK);
     expect(String(got.slackPosts[0]!.args["text"])).toContain("2022年3月 月度监测");
     const blocks = JSON.stringify(got.slackPosts[0]!.args["blocks"]);
-    expect(blocks).toContain("永康市(4月20日报送)");
-    expect(blocks).toContain("未报: 兰溪市");
+    expect(blocks).toContain("永康市（2022年4月20日报送）");
+    expect(blocks).toContain("未报：兰溪市");
     // Text only: no upload on either platform.
     expect([got.slackFileCalls.length, got.slackUploads, got.dingUploads]).toEqual([0, 0, 0]);
     expect(got.dingMessages.map((m) => [m.msgKey, m.openConversationId])).toEqual([["sampleMarkdown", TF_DING]]);
     const md = JSON.parse(got.dingMessages[0]!.msgParam) as { title: string; text: string };
     expect(md.title).toContain("2022年3月 月度监测");
-    expect(md.text).toContain("🟡永康市 240/300 (80.0%)");
+    expect(md.text).toContain("🟡永康市 240家（序时300家，80.0%）");
 
     expect((await deliveriesFor(db.prisma, w.planId)).map((d) => [d.period, d.step, d.unitId, d.platform, d.recipient, d.status])).toEqual([
       [202203, "digest", null, "slack", `group:${TF_SLACK}`, "sent"],

@@ -5,6 +5,7 @@ import { buildBriefingPosters } from "../../reminders/build-briefing-posters.js"
 import { digestPeriod, prepareDigest } from "../../services/monthly-digest.js";
 import { postDigest } from "../../services/post-digest.js";
 import { CliError, UsageError, type Command, type CommandContext } from "../command.js";
+import { targetName, targetStatusText } from "./rankings.js";
 
 /** `duban digest show|post`: the monthly digest (月度监测) from the command line. */
 
@@ -21,13 +22,13 @@ function periodArg(ctx: CommandContext) {
   try {
     return digestPeriod(text);
   } catch {
-    throw new UsageError(w(`看不懂月份「${text}」,请写成 2026-10`, `cannot read the month "${text}"; write 2026-10`));
+    throw new UsageError(w(`看不懂月份「${text}」，请写成 2026-10 或 2026年10月`, `cannot read the month "${text}"; write 2026-10`));
   }
 }
 
 const common = { period: { type: "string" as const }, plan: { type: "string" as const } };
 const HELP = w(
-  "  --period 2026-10(月份;按当前数据计算)\n  专班群设置:duban schedule set taskforce \"slack C0123\"",
+  "  --period 2026-10（月份，也可写 2026年10月；按当前数据计算）\n  专班群设置：duban schedule set taskforce \"slack C0123\"",
   "  --period 2026-10 (the month; computed from today's data)\n  Task-force groups: duban schedule set taskforce \"slack C0123\"",
 );
 
@@ -41,7 +42,8 @@ export const digestShow: Command = {
     const period = periodArg(ctx);
     const plan = await planOf(ctx);
     const { prisma } = await ctx.db();
-    const d = await prepareDigest(prisma, plan.id, period, { tz: ctx.config().tz, lang: ctx.lang });
+    // The plan's own time zone (Plan.timeZone), not the server's TZ.
+    const d = await prepareDigest(prisma, plan.id, period, { lang: ctx.lang });
     ctx.print(d, () => [d.title, ...d.lines]);
     return 0;
   },
@@ -66,21 +68,22 @@ export const digestPost: Command = {
     const r = await postDigest(
       { db: prisma, planId: plan.id, posters: dryRun ? {} : buildBriefingPosters(config), instanceId: `cli:${hostname()}:${process.pid}` },
       period,
-      { tz: config.tz, lang: ctx.lang, dryRun, retry: ctx.values.retry === true },
+      { lang: ctx.lang, dryRun, retry: ctx.values.retry === true },
     );
     const d = r.digest;
     const data = { status: r.status, period: r.period, targets: r.targets, message: [d.title, ...d.lines] };
     ctx.print(data, () => {
       const zh = ctx.lang === "zh";
-      const to = r.targets.map((t) => `${t.platform}:${t.group}`).join(", ");
+      const to = r.targets.map((t) => targetName(t, ctx.lang)).join(zh ? "、" : ", ");
+      const outside = d.position !== "within";
       const head = {
-        posted: zh ? `已发送到 ${to}。` : `Posted to ${to}.`,
-        no_group: zh ? "未配置专班群(或其平台未配置):未发送,消息如下。" : "No task-force group on a configured platform: nothing posted; the message follows.",
-        nothing_owed: zh ? "该月没有单位应报:不发送。" : "No unit owed a report that month: nothing to post.",
-        dry_run: zh ? "试运行:未发送。" : "Dry run: nothing posted.",
-        incomplete: zh ? "尚未全部发送:" : "Not posted everywhere:",
+        posted: zh ? `已发送到${to}。` : `Posted to ${to}.`,
+        no_group: zh ? "未配置专班群（或其平台未配置）：未发送，消息如下。" : "No task-force group on a configured platform: nothing posted; the message follows.",
+        nothing_owed: outside ? (zh ? "该月不在方案报送期内：不发送。" : "The month is outside the plan: nothing to post.") : zh ? "该月没有单位应报：不发送。" : "No unit owed a report that month: nothing to post.",
+        dry_run: zh ? "试运行：未发送。" : "Dry run: nothing posted.",
+        incomplete: zh ? "尚未全部发送：" : "Not posted everywhere:",
       }[r.status];
-      const perTarget = r.targets.map((t) => `  ${t.platform}:${t.group}  ${t.status}${t.error ? `  ${t.error}` : ""}`);
+      const perTarget = r.targets.map((t) => `  ${targetName(t, ctx.lang)}  ${targetStatusText(t.status, ctx.lang)}${t.error ? `  ${t.error}` : ""}`);
       return [head, ...perTarget, "", ...data.message];
     });
     return r.targets.some((t) => t.status === "failed") ? 1 : 0;

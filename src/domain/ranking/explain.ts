@@ -3,17 +3,19 @@
  * a computed Ranking. Pure projections: nothing here recomputes a score.
  *
  *   change (movers)  = previous rank − current rank   (positive = moved up)
- *   behind 序时进度   = an assessed indicator with ratio < 1 (whatever its light:
- *                      amber is behind too, just not far behind)
- *   missing data     = unranked units, and ranked units' indicators with no data / stale data
- *   digest status    = from the month's conduct: on time, late, missing; incomplete
- *                      when reported < owed
+ *   behind 序时进度   = an assessed indicator not met (ratio < 1, or a growth rate below
+ *                      its target), whatever its light: amber is behind too, just not far
+ *   missing data     = units that owed a month and sent nothing, and indicators without a
+ *                      usable figure (no data / stale): 未报视为未完成, named in the briefing
+ *   digest status    = from the month's conduct (domain/obligations' monthStatus): on time,
+ *                      late, missing; incomplete when reported < owed
  */
 import type { Period } from "../report/types.js";
 import { periodKey } from "../report/types.js";
+import type { PlanWindow, ScoringWindow } from "./periods.js";
 import type { MonthFigure, ProgressStatus } from "./progress.js";
 import type { RankingConfig } from "./ranking-config.js";
-import type { ConductScore, IndicatorScore, Light, Ranking, RankingKind, ResultScore, UnitScore, UnrankedReason } from "./score.js";
+import type { ConductScore, IndicatorScore, Light, Ranking, RankingKind, ResultScore, SummonOutcome, UnitScore, UnrankedReason } from "./score.js";
 
 /** One row of the ranking table (briefing, chart bars, workbook ranking sheet). */
 export interface RankRow {
@@ -24,7 +26,10 @@ export interface RankRow {
   result: number;
   /** null when no conduct month counted. */
   conduct: number | null;
+  /** Among the bottom N (排名靠后). */
   bottom: boolean;
+  /** Marked for 通报约谈. */
+  summoned: boolean;
   lights: Record<Light, number>;
   /** The light of the unit's weakest counted indicator: the chart colours the bar by it. */
   worstLight: Light;
@@ -45,6 +50,7 @@ export function rankRows(r: Ranking): RankRow[] {
     result: u.result!.score,
     conduct: u.conduct?.score ?? null,
     bottom: u.bottom,
+    summoned: u.summoned,
     lights: { ...u.lights },
     worstLight: worstLight(u),
   }));
@@ -53,50 +59,31 @@ export function rankRows(r: Ranking): RankRow[] {
 // ---------------------------------------------------------------------------
 // ranking explain <unit> [quarter]
 
-export interface IndicatorExplanation {
-  code: string;
-  name: string;
-  unit: string;
-  kind: IndicatorScore["kind"];
-  comparator: IndicatorScore["comparator"];
-  target: number;
-  targetSource: IndicatorScore["targetSource"];
-  status: ProgressStatus;
-  /** The figures the computation used (sums: every month; levels/rates: baseline and latest). */
+/** An indicator's score with the figures the computation used. */
+export interface IndicatorExplanation extends IndicatorScore {
+  /** Sums: every month; ytd: each year's last figure; levels/rates: baseline and latest. */
   values: MonthFigure[];
-  actual: number | null;
-  expectedShare: number | null;
-  expected: number | null;
-  completion: number | null;
-  ratio: number | null;
-  light: Light;
-  weight: number;
-  counted: boolean;
-  points: number | null;
-  contribution: number | null;
-  formula: string;
 }
 
 export interface UnitExplanation {
   kind: RankingKind;
-  window: string;
+  window: ScoringWindow;
   asOf: Period;
+  /** The plan's span. */
+  plan: PlanWindow;
+  /** The plan's time zone: instants (submissions) are shown in it. */
+  timeZone: string;
   unitId: number;
   name: string;
   rank: number | null;
   rankedCount: number;
   bottom: boolean;
+  summoned: boolean;
+  allMet: boolean;
   unranked: UnrankedReason | null;
-  /** The settings the numbers depend on. */
-  settings: {
-    lights: RankingConfig["lights"];
-    cap: number;
-    weights: RankingConfig["weights"];
-    conduct: RankingConfig["conduct"];
-    missingIndicator: RankingConfig["result"]["missingIndicator"];
-    stockExpectation: RankingConfig["result"]["stockExpectation"];
-    bottomN: number;
-  };
+  /** The rules the numbers depend on, every one (ranking explain states them). */
+  config: RankingConfig;
+  summon: SummonOutcome;
   indicators: IndicatorExplanation[];
   result: ResultScore | null;
   conduct: ConductScore | null;
@@ -108,13 +95,17 @@ export interface UnitExplanation {
 function valuesUsed(i: IndicatorScore): MonthFigure[] {
   const inp = i.inputs;
   switch (inp.rule) {
-    case "sum_since_plan_start":
-    case "sum_year_to_date":
+    case "sum_months":
       return inp.months;
+    case "ytd_plan":
+      return inp.years;
     case "stock_linear":
-      return periodKey(inp.baseline.period) === periodKey(inp.latest.period) ? [inp.latest] : [inp.baseline, inp.latest];
+      return inp.baselineSource === "first_report" && periodKey(inp.baseline.period) === periodKey(inp.latest.period) ? [inp.latest] : [inp.baseline, inp.latest];
+    case "ytd_year":
     case "stock_target":
     case "latest_value":
+    case "growth_gap":
+    case "reduction_pro_rata":
       return [inp.latest];
     case "none":
       return inp.latest ? [inp.latest] : [];
@@ -130,48 +121,23 @@ function findUnit(r: Ranking, unit: string | number): UnitScore | undefined {
 export function explainUnit(r: Ranking, unit: string | number): UnitExplanation | null {
   const u = findUnit(r, unit);
   if (!u) return null;
-  const c = r.config;
   return {
     kind: r.kind,
-    window: r.window.label,
+    window: r.window,
     asOf: r.asOf,
+    plan: r.plan,
+    timeZone: r.timeZone,
     unitId: u.unitId,
     name: u.name,
     rank: u.rank,
     rankedCount: r.ranked.length,
     bottom: u.bottom,
+    summoned: u.summoned,
+    allMet: u.allMet,
     unranked: u.unranked,
-    settings: {
-      lights: c.lights,
-      cap: c.result.cap,
-      weights: c.weights,
-      conduct: c.conduct,
-      missingIndicator: c.result.missingIndicator,
-      stockExpectation: c.result.stockExpectation,
-      bottomN: c.bottomN,
-    },
-    indicators: u.indicators.map((i) => ({
-      code: i.code,
-      name: i.name,
-      unit: i.unit,
-      kind: i.kind,
-      comparator: i.comparator,
-      target: i.target,
-      targetSource: i.targetSource,
-      status: i.status,
-      values: valuesUsed(i),
-      actual: i.actual,
-      expectedShare: i.expectedShare,
-      expected: i.expected,
-      completion: i.completion,
-      ratio: i.ratio,
-      light: i.light,
-      weight: i.weight,
-      counted: i.counted,
-      points: i.points,
-      contribution: i.contribution,
-      formula: i.formula,
-    })),
+    config: r.config,
+    summon: r.summon,
+    indicators: u.indicators.map((i) => ({ ...i, values: valuesUsed(i) })),
     result: u.result,
     conduct: u.conduct,
     weightsUsed: u.weightsUsed,
@@ -230,7 +196,10 @@ export interface BehindIndicator {
   actual: number;
   expected: number;
   expectedShare: number;
-  ratio: number;
+  /** null for growth rates (judged by the gap). */
+  ratio: number | null;
+  /** Growth rates: points below the target (negative). */
+  gap: number | null;
   light: Light;
 }
 
@@ -241,14 +210,15 @@ export interface BehindEntry {
   indicators: BehindIndicator[];
 }
 
-/** Units with at least one assessed indicator behind 序时进度 (ratio < 1), worst ratio first within a unit; units in ranking order. */
+/** Units with at least one assessed indicator behind 序时进度 (not met), red before amber, worst first within a light; units in ranking order. */
 export function behindSchedule(r: Ranking): BehindEntry[] {
   const out: BehindEntry[] = [];
+  const order = (i: BehindIndicator) => LIGHT_ORDER[i.light] * 1e6 + (i.ratio ?? 1 + (i.gap ?? 0) / 100);
   for (const u of [...r.ranked, ...r.unranked]) {
     const indicators = u.indicators
-      .filter((i) => i.status === "assessed" && i.ratio !== null && i.ratio < 1)
-      .map((i) => ({ code: i.code, name: i.name, unit: i.unit, kind: i.kind, actual: i.actual!, expected: i.expected!, expectedShare: i.expectedShare!, ratio: i.ratio!, light: i.light }))
-      .sort((a, b) => a.ratio - b.ratio);
+      .filter((i) => i.status === "assessed" && !i.met)
+      .map((i) => ({ code: i.code, name: i.name, unit: i.unit, kind: i.kind, actual: i.actual!, expected: i.expected!, expectedShare: i.expectedShare!, ratio: i.ratio, gap: i.gap, light: i.light }))
+      .sort((a, b) => order(a) - order(b));
     if (indicators.length > 0) out.push({ unitId: u.unitId, name: u.name, rank: u.rank, indicators });
   }
   return out;
@@ -257,23 +227,29 @@ export function behindSchedule(r: Ranking): BehindEntry[] {
 export interface MissingEntry {
   unitId: number;
   name: string;
-  /** Why the unit is not ranked; null for a ranked unit missing some indicators. */
+  rank: number | null;
+  /** Why the unit is not ranked (it owes only the narrative); null for a ranked unit. */
   unranked: UnrankedReason | null;
-  /** Indicators without (recent) data. */
-  indicators: Array<{ code: string; name: string; status: "no_data" | "stale" }>;
-  /** Months of the window with no report. */
+  /** Indicators without a usable figure (未报, or older than allowed), with the latest one when stale. */
+  indicators: Array<{ code: string; name: string; status: "no_data" | "stale"; latest: MonthFigure | null }>;
+  /** Months of the window owed and not reported at all. */
   monthsNotSubmitted: Period[];
+  /** Every owed month of the window went unreported. */
+  nothingReported: boolean;
 }
 
+/** Units that owed and did not report (未报视为未完成): whole months, or indicators without a usable figure. Units owing nothing are not listed. */
 export function missingData(r: Ranking): MissingEntry[] {
   const out: MissingEntry[] = [];
-  for (const u of [...r.unranked, ...r.ranked]) {
+  for (const u of [...r.ranked, ...r.unranked]) {
+    if (u.unranked === "not_owed") continue;
     const indicators = u.indicators.flatMap((i) =>
-      i.status === "no_data" || i.status === "stale" ? [{ code: i.code, name: i.name, status: i.status }] : [],
+      i.status === "no_data" || i.status === "stale" ? [{ code: i.code, name: i.name, status: i.status, latest: i.inputs.rule === "none" ? (i.inputs.latest ?? null) : null }] : [],
     );
-    const monthsNotSubmitted = (u.conduct?.months ?? []).filter((m) => m.status === "missing").map((m) => m.period);
-    if (u.unranked !== null || indicators.length > 0 || monthsNotSubmitted.length > 0) {
-      out.push({ unitId: u.unitId, name: u.name, unranked: u.unranked, indicators, monthsNotSubmitted });
+    const owed = (u.conduct?.months ?? []).filter((m) => m.status !== "not_owed");
+    const monthsNotSubmitted = owed.filter((m) => m.status === "missing").map((m) => m.period);
+    if (indicators.length > 0 || monthsNotSubmitted.length > 0) {
+      out.push({ unitId: u.unitId, name: u.name, rank: u.rank, unranked: u.unranked, indicators, monthsNotSubmitted, nothingReported: owed.length > 0 && monthsNotSubmitted.length === owed.length });
     }
   }
   return out;
@@ -286,12 +262,19 @@ export interface BriefingSummary {
   asOf: Period;
   rankedCount: number;
   top: RankRow[];
-  /** Marked for 通报约谈, worst first. */
+  /** The bottom N (排名靠后), worst first. */
   bottom: RankRow[];
+  /** Of those, summoned for 通报约谈 (worst first), and whether and why not the rule applies. */
+  summoned: RankRow[];
+  summon: SummonOutcome;
+  /** Ranked units spared 通报约谈 because they met 序时进度 on every indicator. */
+  spared: RankRow[];
   rows: RankRow[];
   movers: Mover[];
   behind: BehindEntry[];
   missing: MissingEntry[];
+  /** Listed units that owed nothing in the window, and units owing only the narrative. */
+  unranked: Array<{ unitId: number; name: string; reason: UnrankedReason }>;
 }
 
 /**
@@ -301,6 +284,8 @@ export interface BriefingSummary {
  */
 export function briefingSummary(current: Ranking, previous?: Ranking, topN = 3): BriefingSummary {
   const rows = rankRows(current);
+  const bottom = rows.filter((row) => row.bottom).reverse();
+  const allMet = new Set(current.ranked.filter((u) => u.allMet).map((u) => u.unitId));
   return {
     kind: current.kind,
     window: current.window.label,
@@ -308,11 +293,15 @@ export function briefingSummary(current: Ranking, previous?: Ranking, topN = 3):
     asOf: current.asOf,
     rankedCount: rows.length,
     top: rows.filter((row) => row.rank <= topN),
-    bottom: rows.filter((row) => row.bottom).reverse(),
+    bottom,
+    summoned: bottom.filter((row) => row.summoned),
+    summon: current.summon,
+    spared: current.summon.applies ? bottom.filter((row) => allMet.has(row.unitId)) : [],
     rows,
     movers: previous ? movers(previous, current) : [],
     behind: behindSchedule(current),
     missing: missingData(current),
+    unranked: current.unranked.map((u) => ({ unitId: u.unitId, name: u.name, reason: u.unranked ?? "not_owed" })),
   };
 }
 
@@ -331,6 +320,9 @@ export interface DigestHeadline {
   code: string;
   name: string;
   unit: string;
+  basis: IndicatorScore["basis"];
+  gap: number | null;
+  met: boolean;
   /** Sums (cumulative, per year) are judged against 序时进度; levels and rates against the target. */
   kind: IndicatorScore["kind"];
   comparator: IndicatorScore["comparator"];
@@ -350,16 +342,16 @@ export interface MonthlyDigest {
   onTime: Array<{ unitId: number; name: string; firstSubmittedAt: string }>;
   late: Array<{ unitId: number; name: string; firstSubmittedAt: string; dueAt: string | null }>;
   missing: Array<{ unitId: number; name: string; dueAt: string | null }>;
-  /** Submitted, but fewer indicators than owed. */
-  incomplete: Array<{ unitId: number; name: string; reported: number; owed: number }>;
+  /** Submitted, but fewer items than owed (the indicators, and the narrative when owed). */
+  incomplete: Array<{ unitId: number; name: string; reported: number; owed: number; missingNarrative: boolean }>;
   /** Headline (攻坚目标) indicators of every unit, against 序时进度 as of the month. */
   headlines: DigestHeadline[];
 }
 
 /**
  * The digest after a monthly due date, from a ranking computed over
- * monthWindow(period) (with a longer window: its last month). Units without
- * indicators (nothing owed) appear in no list.
+ * monthWindow(period) (with a longer window: its last month). Units owing
+ * nothing that month appear in no list; a lead owing only the narrative does.
  */
 export function monthlyDigest(r: Ranking, headlineCodes?: ReadonlySet<string>): MonthlyDigest {
   const key = periodKey(r.asOf);
@@ -371,7 +363,7 @@ export function monthlyDigest(r: Ranking, headlineCodes?: ReadonlySet<string>): 
     if (m?.status === "late") digest.late.push({ unitId: u.unitId, name: u.name, firstSubmittedAt: m.firstSubmittedAt!, dueAt: m.dueAt });
     if (m?.status === "missing") digest.missing.push({ unitId: u.unitId, name: u.name, dueAt: m.dueAt });
     if (m && (m.status === "on_time" || m.status === "late") && m.reported < m.owed) {
-      digest.incomplete.push({ unitId: u.unitId, name: u.name, reported: m.reported, owed: m.owed });
+      digest.incomplete.push({ unitId: u.unitId, name: u.name, reported: m.reported, owed: m.owed, missingNarrative: m.missingNarrative });
     }
     for (const i of u.indicators) {
       if (headlineCodes ? !headlineCodes.has(i.code) : !i.headline) continue;
@@ -381,6 +373,9 @@ export function monthlyDigest(r: Ranking, headlineCodes?: ReadonlySet<string>): 
         code: i.code,
         name: i.name,
         unit: i.unit,
+        basis: i.basis,
+        gap: i.gap,
+        met: i.met,
         kind: i.kind,
         comparator: i.comparator,
         status: i.status,
