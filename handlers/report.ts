@@ -30,7 +30,13 @@ export async function handleReport(cmd: ReportCommand | CorrectCommand, ctx: Han
   const allOwed = owing.flatMap((o) => o.indicators);
   const planOf = new Map<number, UnitObligation>();
   const indicatorOf = new Map<number, OwedIndicator>();
-  for (const o of owing) for (const i of o.indicators) if (!planOf.has(i.id)) (planOf.set(i.id, o), indicatorOf.set(i.id, i));
+  for (const o of owing) {
+    for (const i of o.indicators) {
+      if (planOf.has(i.id)) continue;
+      planOf.set(i.id, o);
+      indicatorOf.set(i.id, i);
+    }
+  }
 
   // The plans this message writes to: those its figures belong to; a message with only a
   // narrative goes to the plans where the unit reports progress (else every plan it owes in).

@@ -64,8 +64,8 @@ function label(indicator: IndicatorRef, indicators: readonly IndicatorRef[], lan
   return m.kind === "found" && m.indicator.id === indicator.id ? indicator.name : indicator.code;
 }
 
-function pick(indicators: readonly IndicatorRef[], prefer: readonly number[], n: number): IndicatorRef[] {
-  const preferred = prefer.map((id) => indicators.find((i) => i.id === id)).filter((i): i is IndicatorRef => i !== undefined);
+function pick<I extends IndicatorRef>(indicators: readonly I[], prefer: readonly number[], n: number): I[] {
+  const preferred = prefer.map((id) => indicators.find((i) => i.id === id)).filter((i): i is I => i !== undefined);
   const rest = indicators.filter((i) => !prefer.includes(i.id));
   return [...new Set([...preferred, ...rest])].slice(0, n);
 }
@@ -79,7 +79,7 @@ function periodText(p: Period, lang: "zh" | "en"): string {
  * or, with mode "correct", "修改 2026年10月 新增工业机器人 3台 原因:…".
  * With no indicators, a narrative-only report (still a valid message).
  */
-export function exampleReport(indicators: readonly IndicatorRef[], period: Period, options: ExampleOptions = {}): string {
+export function exampleReport(indicators: readonly (IndicatorRef & { target?: number })[], period: Period, options: ExampleOptions = {}): string {
   const lang = options.lang ?? "zh";
   const mode = options.mode ?? "report";
   const zh = lang === "zh";
