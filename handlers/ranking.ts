@@ -3,6 +3,8 @@ import { toSimplified } from "../src/domain/plan/script.js";
 import { parsePeriod } from "../src/domain/report/parse-period.js";
 import { dayOf, explainLines, windowLabel } from "../src/i18n/ranking-words.js";
 import type { HandlerContext } from "./context.js";
+import { findPlanByName, planName } from "../src/domain/obligations/obligations.js";
+import { choosePlan } from "./settings.js";
 import type { Reply } from "./types.js";
 
 /**
@@ -23,8 +25,14 @@ export async function handleRanking(args: string, ctx: HandlerContext): Promise<
     return { status: "denied", title: zh ? "只有专班和管理员可以查看排名说明" : "Only the task force and admins can see ranking explanations", lines: [] };
   }
   const words = args.trim().split(/\s+/).filter(Boolean);
+  // Each plan has its own ranking: with several plans in progress one is named first (排名 示例 说明 义乌市).
+  const plans = await store.plans();
+  let plan = words[0] ? findPlanByName(plans, toSimplified(words[0])) : null;
+  if (plan) words.shift();
+  else plan = ctx.plan ?? (await store.defaultPlan());
+  if (!plan) return { ...choosePlan(plans, lang), example: zh ? `排名 ${planName(plans[plans.length - 1]!)} 说明 义乌市` : "ranking <plan> explain 义乌市" };
   const [verb, unit, ...rest] = words;
-  if (verb && DIGEST.test(toSimplified(verb))) return digest(words.slice(1).join(" "), ctx);
+  if (verb && DIGEST.test(toSimplified(verb))) return digest(words.slice(1).join(" "), ctx, plan.id);
   if (!verb || !EXPLAIN.test(toSimplified(verb)) || !unit) {
     return {
       status: "error",
@@ -34,7 +42,7 @@ export async function handleRanking(args: string, ctx: HandlerContext): Promise<
     };
   }
   const quarter = rest.length ? rest.join(" ") : formatQuarter(defaultQuarter(clock.openPeriod()));
-  const r = await store.explainRanking(unit, quarter);
+  const r = await store.explainRanking(unit, quarter, plan.id);
   if (!r.ok) {
     const title =
       r.problem === "unknown_unit"
@@ -58,7 +66,7 @@ export async function handleRanking(args: string, ctx: HandlerContext): Promise<
   return { status: "info", title: zh ? `${e.name} ${when}排名计算说明` : `${e.name} ${when}: how the score is computed`, lines };
 }
 
-async function digest(periodText: string, ctx: HandlerContext): Promise<Reply> {
+async function digest(periodText: string, ctx: HandlerContext, planId: number): Promise<Reply> {
   const { lang, store, clock } = ctx;
   const zh = lang === "zh";
   const p = parsePeriod(periodText, { now: clock.now(), timeZone: clock.timeZone, openPeriod: clock.openPeriod() });
@@ -70,7 +78,7 @@ async function digest(periodText: string, ctx: HandlerContext): Promise<Reply> {
       example: zh ? "排名 月报 2026年10月" : "ranking digest 2026-10",
     };
   }
-  const d = await store.monthlyDigest(p.period, lang);
+  const d = await store.monthlyDigest(p.period, lang, planId);
   if (d.owed === 0) {
     // Outside the plan's span the digest's one line says so; inside it nobody owed anything.
     const lines = d.lines.length ? d.lines : [zh ? "这个月没有单位需要上报" : "No unit owed a report this month"];

@@ -36,11 +36,6 @@ export const envSchema = z
       .min(0, "must be 0–65535")
       .max(65535, "must be 0–65535")
       .default(3000),
-    TZ: z
-      .string()
-      .trim()
-      .default("Asia/Shanghai")
-      .refine(isTimeZone, { error: "is not an IANA time zone (e.g. Asia/Shanghai)" }),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
     DUBAN_LANG: z.enum(["zh", "en"]).optional(),
     DUBAN_PLAN_FILE: z.string().trim().optional(),
@@ -91,7 +86,6 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   database: { url: string; provider: "sqlite" | "postgresql" };
   port: number;
-  tz: string;
   logLevel: Env["LOG_LEVEL"];
   lang: "zh" | "en" | undefined;
   planFile: string | undefined;
@@ -121,7 +115,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     database: { url: e.DATABASE_URL, provider: e.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql" },
     port: e.PORT,
-    tz: e.TZ,
     logLevel: e.LOG_LEVEL,
     lang: e.DUBAN_LANG,
     planFile: e.DUBAN_PLAN_FILE || undefined,
@@ -148,21 +141,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** For logs and `config check`: what it would connect to, secrets masked. */
 export function describeConfig(c: Config): Record<string, unknown> {
   return {
     database: { provider: c.database.provider, url: maskUrl(c.database.url) },
     port: c.port,
-    tz: c.tz,
     logLevel: c.logLevel,
     planFile: c.planFile ?? "(bundled)",
     example: c.example,

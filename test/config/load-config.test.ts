@@ -12,11 +12,11 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe("loadConfig", () => {
-  it("GIVEN an empty environment THEN the embedded default: SQLite under data/, port 3000, Asia/Shanghai, no platform", () => {
+  it("GIVEN an empty environment THEN the embedded default: SQLite under data/, port 3000, the example plan on auto, no platform", () => {
     const c = loadConfig({});
     expect(c.database).toEqual({ url: "file:./data/duban.db", provider: "sqlite" });
     expect(c.port).toBe(3000);
-    expect(c.tz).toBe("Asia/Shanghai");
+    expect(c.example).toBe("auto");
     expect(c.slack).toBeUndefined();
     expect(c.dingtalk).toBeUndefined();
   });
@@ -24,7 +24,7 @@ describe("loadConfig", () => {
   it.each([
     [{ PORT: "abc" }, "PORT"],
     [{ PORT: "70000" }, "PORT"],
-    [{ TZ: "China/Beijing" }, "TZ"],
+    [{ DUBAN_EXAMPLE: "maybe" }, "DUBAN_EXAMPLE"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
     [{ SLACK_BOT_TOKEN: "abc", SLACK_SIGNING_SECRET: "s" }, "SLACK_BOT_TOKEN"],
@@ -39,7 +39,7 @@ describe("loadConfig", () => {
   });
 
   it("GIVEN several bad variables THEN every one is named at once", () => {
-    expect(problems({ PORT: "x", TZ: "nowhere", LOG_LEVEL: "?" }).sort()).toEqual(["LOG_LEVEL", "PORT", "TZ"]);
+    expect(problems({ PORT: "x", DUBAN_EXAMPLE: "nowhere", LOG_LEVEL: "?" }).sort()).toEqual(["DUBAN_EXAMPLE", "LOG_LEVEL", "PORT"]);
   });
 
   it("GIVEN Slack with an app token THEN Socket Mode; with only a signing secret THEN HTTP", () => {

@@ -17,6 +17,7 @@ describe.each(PROVIDERS)("two plans in progress on %s", (provider) => {
     await f.bindAs("slack", "U_JXJ", "市经信局");
     await f.bindAs("slack", "U_YW", "义乌市");
     await f.bindAs("slack", "U_ADMIN", "市政府督查室", "admin");
+    await f.bindAs("slack", "U_TF", "市政府督查室", "taskforce");
   });
   afterAll(async () => f?.close());
 
@@ -62,6 +63,16 @@ describe.each(PROVIDERS)("two plans in progress on %s", (provider) => {
     expect(ok.status, ok.lines.join()).toBe("info");
     const schedules = await f.db.prisma.schedule.findMany({ select: { planId: true, config: true } });
     expect(schedules.map((x) => [x.planId, JSON.parse(x.config).window.due.day])).toEqual([[example.planId, 6]]);
+  });
+
+  it("GIVEN 排名 with two plans in progress THEN the plan is asked for; named, its own ranking is explained", async () => {
+    const ask = await f.say("U_TF", "排名 说明 义乌市 2026Q3");
+    expect(ask.status).toBe("error");
+    expect(ask.lines.join()).toContain("《示例》");
+    const r = await f.say("U_TF", "排名 示例 说明 义乌市 2026Q3");
+    expect(r.status, r.title).toBe("info");
+    expect(r.title).toBe("义乌市 2026年第三季度排名计算说明");
+    expect(r.lines.join("\n")).toContain("分解目标");
   });
 
   it("GIVEN the CLI without --plan THEN it lists the plans and stops; with --plan 示例 it works", async () => {

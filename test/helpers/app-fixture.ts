@@ -49,7 +49,6 @@ export async function startAppFixture(provider: Provider, opts: AppFixtureOption
   const config: Config = {
     database: { url: tdb.url, provider },
     port: 0,
-    tz: "Asia/Shanghai",
     logLevel: "silent",
     lang: undefined,
     planFile: undefined,
@@ -59,7 +58,7 @@ export async function startAppFixture(provider: Provider, opts: AppFixtureOption
   };
   let app: App;
   try {
-    app = await startApp({ config, log: logger, clock: systemClock(config.tz, opts.now ?? (() => NOW)), host: "127.0.0.1" });
+    app = await startApp({ config, log: logger, clock: systemClock("Asia/Shanghai", opts.now ?? (() => NOW)), host: "127.0.0.1" });
   } catch (e) {
     await tdb.drop();
     throw e;
