@@ -546,9 +546,9 @@ export interface BriefingView {
   timeZone: string;
 }
 
-function rowText(r: BriefingSummary["rows"][number], lang: Lang): string {
+function rowText(r: BriefingSummary["rows"][number], lang: Lang, marked = true): string {
   const zh = lang === "zh";
-  const mark = r.summoned ? (zh ? "（通报约谈）" : " (summoned)") : "";
+  const mark = marked && r.summoned ? (zh ? "（通报约谈）" : " (summoned)") : "";
   return zh ? `- 第${r.rank}名 ${r.name} ${score(r.total)}分${LIGHT_ICONS[r.worstLight]}${mark}` : `- #${r.rank} ${r.name} ${score(r.total)}${LIGHT_ICONS[r.worstLight]}${mark}`;
 }
 
@@ -580,7 +580,11 @@ export function briefingLines(v: BriefingView, lang: Lang): string[] {
   const top = s.top.filter((r) => !r.bottom);
   if (top.length) lines.push(zh ? "**排名靠前**" : "**Top**", ...top.map((r) => rowText(r, lang)));
   if (s.bottom.length) {
-    lines.push(s.summon.applies && s.summoned.length ? (zh ? "**排名靠后（通报约谈）**" : "**Bottom (summoned for a talk)**") : zh ? "**排名靠后**" : "**Bottom**", ...s.bottom.map((r) => rowText(r, lang)));
+    // In rank order, as a 通报 names them; the heading says they are summoned, so a line says it only
+    // when not all of them are (a unit on pace everywhere is spared).
+    const all = s.bottom.every((r) => r.summoned);
+    const rows = [...s.bottom].sort((a, b) => a.rank - b.rank || (a.name < b.name ? -1 : 1));
+    lines.push(s.summon.applies && s.summoned.length ? (zh ? "**排名靠后（通报约谈）**" : "**Bottom (summoned for a talk)**") : zh ? "**排名靠后**" : "**Bottom**", ...rows.map((r) => rowText(r, lang, !all)));
     if (s.spared.length) lines.push(zh ? `注：${s.spared.map((r) => r.name).join("、")}各项指标均达到序时进度，不约谈。` : `Note: ${s.spared.map((r) => r.name).join(", ")} on pace on every indicator, not summoned.`);
     const note = summonNote(s.summon, s.kind, s.rankedCount, lang);
     if (note && !(s.summon.reason === "none_at_bottom" && s.spared.length)) lines.push(zh ? `注：${note}` : `Note: ${note}`);
@@ -770,8 +774,9 @@ export function digestLines(v: DigestView, lang: Lang): string[] {
       const shares = new Set(hs.map((h) => h.expectedShare).filter((x): x is number => x !== null && x < 1));
       const head = shares.size === 1 ? `${first.unit}${zh ? "，序时进度" : ", time-elapsed "}${percent([...shares][0]!)}` : first.unit;
       const entries = hs.map((h) => {
-        if (h.status === "no_data") return `${LIGHT_ICONS.none}${h.unitName} ${zh ? "未报" : "not reported"}`;
-        if (h.status === "stale") return `${LIGHT_ICONS.none}${h.unitName} ${zh ? "本月未报（数据早于本期）" : "not reported this month (older figure)"}`;
+        // 未报视为未完成: the same light the ranking gives it.
+        if (h.status === "no_data") return `${LIGHT_ICONS[h.light]}${h.unitName} ${zh ? "未报" : "not reported"}`;
+        if (h.status === "stale") return `${LIGHT_ICONS[h.light]}${h.unitName} ${zh ? "本月未报（数据早于本期）" : "not reported this month (older figure)"}`;
         if (h.status === "not_started") return `${LIGHT_ICONS.none}${h.unitName} ${zh ? "未开始" : "not started"}`;
         return `${LIGHT_ICONS[h.light]}${h.unitName} ${headlineFigure(h, lang)}`;
       });

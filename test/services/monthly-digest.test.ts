@@ -60,7 +60,7 @@ describe.each(PROVIDERS)("monthly digest on %s", (provider) => {
     expect(t21).toEqual([
       ["东阳市", 300, 300, 1, "green"],
       ["义乌市", 300, 300, 1, "green"],
-      ["兰溪市", null, null, null, "none"],
+      ["兰溪市", null, null, null, "red"], // 未报视为未完成
       ["永康市", 240, 300, 0.8, "amber"],
     ]);
 
@@ -73,7 +73,7 @@ describe.each(PROVIDERS)("monthly digest on %s", (provider) => {
     expect(d.lines).toContain("- 逾期：永康市（2022年4月20日报送）");
     expect(d.lines).toContain("- 未报：兰溪市");
     expect(d.lines).toContain("**攻坚目标对照序时进度**");
-    expect(d.lines).toContain("- 整治提升高耗低效企业（家，序时进度41.7%）：⚪市经信局 未报；🟢东阳市 300家（序时300家，100.0%）；🟢义乌市 300家（序时300家，100.0%）；⚪兰溪市 未报；🟡永康市 240家（序时300家，80.0%）");
+    expect(d.lines).toContain("- 整治提升高耗低效企业（家，序时进度41.7%）：🔴市经信局 未报；🟢东阳市 300家（序时300家，100.0%）；🟢义乌市 300家（序时300家，100.0%）；🔴兰溪市 未报；🟡永康市 240家（序时300家，80.0%）");
     expect(d.lines.at(-1)).toBe("- 规上制造业研究与试验发展(R&D)经费相当于营业收入比重（%）：🟢东阳市 2.3%（目标≥2.3%，100.0%）；🟢义乌市 2.3%（目标≥2.3%，100.0%）；🟢永康市 2.3%（目标≥2.3%，100.0%）");
   });
 

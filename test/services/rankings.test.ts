@@ -120,7 +120,7 @@ describe.each(PROVIDERS)("rankings service on %s", (provider) => {
     const ranking = book.getWorksheet("排名")!;
     expect((ranking.getRow(4).values as unknown[]).slice(1, 4)).toEqual([1, "东阳市", 100]);
     expect(ranking.getColumn(7).values).toContain("约谈");
-    expect((ranking.getRow(7).values as unknown[]).slice(1, 9)).toEqual([4, "兰溪市", 0, 0, 0, "未亮灯", "约谈", "2022年1—3月未报"]);
+    expect((ranking.getRow(7).values as unknown[]).slice(1, 9)).toEqual([4, "兰溪市", 0, 0, 0, "红灯", "约谈", "2022年1—3月未报"]);
     const raw = book.getWorksheet("原始数据")!;
     expect(raw.rowCount).toBe(3 + 3 * 3 * 2); // title rows + 3 units × 3 months × 2 values
     expect(raw.getRow(3).values).toContain("填报时间（北京时间）");
@@ -129,7 +129,7 @@ describe.each(PROVIDERS)("rankings service on %s", (provider) => {
     expect(t21.getRow(1).getCell(1).value).toBe("T2-1 整治提升高耗低效企业（单位：家；方案期累计；按年初至当月累计报送）");
     const text = b.lines.join("\n");
     expect(text).toContain("**排名靠后（通报约谈）**");
-    expect(text).toContain("- 第4名 兰溪市 0分⚪（通报约谈）");
+    expect(text).toContain("- 第4名 兰溪市 0分🔴");
     expect(text).toContain("- 兰溪市：2022年1—3月未报");
   });
 

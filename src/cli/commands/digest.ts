@@ -1,19 +1,17 @@
 import { hostname } from "node:os";
 import { w } from "../../i18n/lang.js";
-import { findPlan } from "../../persistence/plan-repository.js";
+import { resolvePlan } from "../plan-option.js";
 import { buildBriefingPosters } from "../../reminders/build-briefing-posters.js";
 import { digestPeriod, prepareDigest } from "../../services/monthly-digest.js";
 import { postDigest } from "../../services/post-digest.js";
-import { CliError, UsageError, type Command, type CommandContext } from "../command.js";
+import { UsageError, type Command, type CommandContext } from "../command.js";
 import { targetName, targetStatusText } from "./rankings.js";
 
 /** `duban digest show|post`: the monthly digest (月度监测) from the command line. */
 
+/** --plan, else the only plan, else the only one in progress (plan-option.ts). */
 async function planOf(ctx: CommandContext) {
-  const { prisma } = await ctx.db();
-  const plan = await findPlan(prisma, ctx.values.plan as string | undefined);
-  if (!plan) throw new CliError(w("数据库里还没有方案", "No plan in the database"));
-  return plan;
+  return resolvePlan(ctx);
 }
 
 function periodArg(ctx: CommandContext) {

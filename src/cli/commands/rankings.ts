@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { dateTimeText, explainLines, kindLabel, score, unrankedText, windowLabel } from "../../i18n/ranking-words.js";
 import { w } from "../../i18n/lang.js";
 import type { RankingKind } from "../../domain/ranking/score.js";
-import { findPlan } from "../../persistence/plan-repository.js";
+import { resolvePlan } from "../plan-option.js";
 import { buildBriefingPosters } from "../../reminders/build-briefing-posters.js";
 import { postBriefing, type TargetResult, type TargetStatus } from "../../services/post-briefing.js";
 import type { Lang } from "../../i18n/lang.js";
@@ -16,11 +16,9 @@ import { CliError, UsageError, type Command, type CommandContext } from "../comm
  * annual assessment (年度考核), from the command line. The monthly digest is `duban digest` (./digest.ts).
  */
 
+/** --plan, else the only plan, else the only one in progress (plan-option.ts). */
 async function planOf(ctx: CommandContext) {
-  const { prisma } = await ctx.db();
-  const plan = await findPlan(prisma, ctx.values.plan as string | undefined);
-  if (!plan) throw new CliError(w("数据库里还没有方案", "No plan in the database"));
-  return plan;
+  return resolvePlan(ctx);
 }
 
 /**

@@ -186,13 +186,18 @@ export function exampleFigure(f: FigureInput): number {
   const deadlineYear = Number(i.deadline.slice(0, 4)) || f.span.end.year;
   const years = Math.max(1, deadlineYear - f.span.start.year + 1);
   const elapsedYear = period.month / 12;
+  if (i.kind === "cumulative") {
+    // Year to date of a plan-long total: what has been done since the plan began, less what was
+    // done by the end of last year. Rounding the running total (not each year) lets a small share
+    // (1 个 over three years) show up in the year it is reached, as real figures do.
+    const planJitter = 0.88 + seeded(`${f.unit}:${i.code}`)() * 0.24;
+    const months = years * 12;
+    const done = (y: number, m: number) => roundFor(i.unit, i.target * Math.min(1, ((y - f.span.start.year) * 12 + m) / months) * pace * planJitter);
+    const before = period.year > f.span.start.year ? done(period.year - 1, 12) : 0;
+    return Math.max(0, roundFor(i.unit, done(period.year, period.month) - before));
+  }
   if (isFlow(i.kind)) {
-    const annual =
-      i.kind === "per_year"
-        ? i.target
-        : i.kind === "annual_total"
-          ? i.target * (0.82 + 0.09 * Math.min(years - 1, period.year - f.span.start.year))
-          : i.target / years;
+    const annual = i.kind === "per_year" ? i.target : i.target * (0.82 + 0.09 * Math.min(years - 1, period.year - f.span.start.year));
     return Math.max(0, roundFor(i.unit, annual * elapsedYear * pace * jitter));
   }
   const months = (deadlineYear - f.span.start.year + 1) * 12;

@@ -195,6 +195,9 @@ export function lightOf(ratio: number | null, lights: RankingConfig["lights"]): 
 
 /** The light of an indicator: by its ratio to 序时进度, growth rates by their gap in points. */
 export function indicatorLight(p: Pick<IndicatorProgress, "status" | "ratio" | "gap">, config: RankingConfig): Light {
+  // 未报视为未完成: owed and not reported (or too old to count) is red, as its 0 points say;
+  // "none" is left for what is not judged at all (nothing expected yet, or missing data left out).
+  if (p.status === "no_data" || p.status === "stale") return config.result.missingIndicator === "zero" ? "red" : "none";
   if (p.status !== "assessed") return "none";
   if (p.gap !== null) return p.gap >= 0 ? "green" : p.gap >= -config.result.growth.amberGap ? "amber" : "red";
   return lightOf(p.ratio, config.lights);

@@ -102,7 +102,7 @@ describe("the briefing and the digest in Chinese", () => {
       "zh",
     );
     expect(lines).toContain("**排名靠后（通报约谈）**");
-    expect(lines).toContain("- 第3名 兰溪市 0分⚪（通报约谈）");
+    expect(lines).toContain("- 第3名 兰溪市 0分🔴（通报约谈）");
     expect(lines).toContain("注：东阳市各项指标均达到序时进度，不约谈。");
     expect(lines).toContain("- 兰溪市：2026年7—9月未报");
     expect(lines).toContain("- 义乌市：指标R1 完成序时进度76.0%🔴、指标Y1 完成序时进度83.3%🟡");

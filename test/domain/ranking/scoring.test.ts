@@ -147,7 +147,7 @@ describe("departments, 2026Q3 (as of 2026-09: plan share 9/36 = 0.25, year share
     expect(h1).toMatchObject({ actual: 70, light: "green", points: 100, inputs: { rule: "stock_linear", baselineSource: "first_report", elapsedMonths: 5, totalMonths: 32 } });
     expect(h1.ratio).toBeCloseTo(1.6, 10);
     // H2: last reported in May, before the window (Jul–Sep): not used, counted as not done (0)
-    expect(ind(q3, E, "H2")).toMatchObject({ status: "stale", light: "none", counted: true, points: 0, met: false, inputs: { rule: "none", reason: "stale", latest: { period: { year: 2026, month: 5 }, value: 55 } } });
+    expect(ind(q3, E, "H2")).toMatchObject({ status: "stale", light: "red", counted: true, points: 0, met: false, inputs: { rule: "none", reason: "stale", latest: { period: { year: 2026, month: 5 }, value: 55 } } });
     // result 50; conduct Jul, Aug not reported 0, Sep 1 of 2 on time 50 → 16.67; total 35 + 5.001 = 40.001 → 40
     const e = unit(q3, E);
     expect(e.result!.score).toBe(50);
@@ -183,7 +183,7 @@ describe("departments, 2026Q3 (as of 2026-09: plan share 9/36 = 0.25, year share
       ["生态环境局", 3, 60, 50, 57],
       ["商务局", 4, 50, 33.33, 45],
     ]);
-    expect(ind(q2, C, "D1")).toMatchObject({ status: "no_data", light: "none", counted: true, points: 0, ratio: null });
+    expect(ind(q2, C, "D1")).toMatchObject({ status: "no_data", light: "red", counted: true, points: 0, ratio: null });
     expect(movers(q2, q3)).toEqual([
       { unitId: B, name: "科技局", previousRank: 2, currentRank: 1, change: 1, direction: "up", previousTotal: 74.1, currentTotal: 94 },
       { unitId: A, name: "经信局", previousRank: 1, currentRank: 2, change: -1, direction: "down", previousTotal: 80.17, currentTotal: 87.22 },
