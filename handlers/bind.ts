@@ -19,7 +19,7 @@ export async function handleBind(cmd: BindCommand | UnbindCommand, ctx: HandlerC
     return {
       status: "error",
       title: zh ? `没有找到单位「${cmd.unit}」` : `No unit "${cmd.unit}"`,
-      lines: near.length ? [zh ? `是不是:${near.join("、")}?` : `Did you mean: ${near.join(", ")}?`] : [],
+      lines: near.length ? [zh ? `是不是：${near.join("、")}？` : `Did you mean: ${near.join(", ")}?`] : [],
       example: zh ? `绑定 ${cmd.userId} ${near[0] ?? "义乌市"} 联络员` : `bind ${cmd.userId} ${near[0] ?? "义乌市"} liaison`,
     };
   }
@@ -30,8 +30,8 @@ export async function handleBind(cmd: BindCommand | UnbindCommand, ctx: HandlerC
     return {
       status: "ok",
       title: created
-        ? zh ? `已绑定 ${who.userId} → ${unit!.name}(${ROLE_WORDS[role].zh})` : `Bound ${who.userId} → ${unit!.name} (${ROLE_WORDS[role].en})`
-        : zh ? `${who.userId} 已是 ${unit!.name} 的${ROLE_WORDS[role].zh},未改动` : `${who.userId} is already ${ROLE_WORDS[role].en} of ${unit!.name}`,
+        ? zh ? `已绑定 ${who.userId} → ${unit!.name}（${ROLE_WORDS[role].zh}）` : `Bound ${who.userId} → ${unit!.name} (${ROLE_WORDS[role].en})`
+        : zh ? `${who.userId} 已是 ${unit!.name} 的${ROLE_WORDS[role].zh}，未改动` : `${who.userId} is already ${ROLE_WORDS[role].en} of ${unit!.name}`,
       lines: [],
     };
   }

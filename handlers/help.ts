@@ -1,5 +1,6 @@
 import { planName } from "../src/domain/obligations/obligations.js";
 import { exampleReport } from "../src/domain/report/example.js";
+import { chatUserWords } from "../src/i18n/platform-words.js";
 import { periodLabel } from "../src/i18n/report-words.js";
 import type { HandlerContext } from "./context.js";
 import type { Reply } from "./types.js";
@@ -20,7 +21,7 @@ export function handleHelp(ctx: HandlerContext): Reply {
         "- **我的任务**：牵头的工作事项和需报指标",
         "- **帮助**",
         "月份可写 2026年10月、2026-10、10月、上月；不写则为当前填报月。指标可用名称、别名或编号，简体繁体均可。",
-        "数值按指标的口径报：累计类写1—N月累计数（如「1-10月累计 480家」），也可写「本月新增 50家」，系统会换算并在回复中写明。",
+        "数值按指标的口径报：累计类写当年1月至本月的累计数（如「1-10月累计 480家」），也可写「本月新增 50家」，系统会换算并在回复中写明。",
       ]
     : [
         "- **report** [month] indicator value+unit … progress: … problems: … next: …",
@@ -43,7 +44,7 @@ export function handleHelp(ctx: HandlerContext): Reply {
   if (actor.isAdmin || actor.isTaskforce) {
     lines.push(
       zh
-        ? "- 专班、管理员：**排名 说明** 单位 [季度]（如 排名 说明 义乌市 2026Q3）；**排名 月报** [月份]"
+        ? "- 专班、管理员：**排名 说明** 单位 [季度]（如 排名 说明 义乌市 2026年第三季度）；**排名 月报** [月份]"
         : "- Task force, admins: **ranking explain** unit [quarter] (e.g. ranking explain 义乌市 2026Q3); **ranking digest** [month]",
     );
   }
@@ -52,7 +53,7 @@ export function handleHelp(ctx: HandlerContext): Reply {
     lines.push(zh ? "- 管理员：**设置** 查看提醒安排；**设置** 项 值 修改（如 设置 截止日 第5个工作日）" : "- Admins: **set** shows the reminder schedule; **set** key value changes it (e.g. set due 5)");
   }
   if (!actor.liaisonOf.length && !actor.isAdmin && !actor.isTaskforce) {
-    lines.push(zh ? `您还没有登记。请把您的用户ID发给管理员：${actor.platform === "dingtalk" ? "钉钉" : actor.platform === "local" ? "本机" : "Slack"} ${actor.userId}` : `You are not registered yet. Give your admin your user id: ${actor.platform} ${actor.userId}`);
+    lines.push(zh ? `您还没有登记。请把您的用户ID发给管理员：${chatUserWords(actor, lang)}` : `You are not registered yet. Give your admin your user id: ${chatUserWords(actor, lang)}`);
   }
   return {
     status: "info",

@@ -1,7 +1,7 @@
 import { findPlanByName, planName, type PlanRef } from "../src/domain/obligations/obligations.js";
 import { toSimplified } from "../src/domain/plan/script.js";
 import { periodLabelFromKey } from "../src/i18n/report-words.js";
-import { audienceWords, settingProblemText, stepWords } from "../src/i18n/schedule-words.js";
+import { audienceWords, settingName, settingProblemText, stepWords } from "../src/i18n/schedule-words.js";
 import { dateTimeWords } from "../src/i18n/time-words.js";
 import { actorName, type HandlerContext } from "./context.js";
 import type { ScheduleView } from "./ports.js";
@@ -38,7 +38,7 @@ export async function handleSettings(args: string, ctx: HandlerContext, rawInput
       example: zh ? "设置 截止日 第5个工作日\n设置 免打扰 20:00-08:00\n设置 专班群 钉钉 cidXXXX" : "set due 5\nset quiet 20:00-08:00\nset taskforce slack C0123",
     };
   }
-  return scheduleReply(await store.schedule(clock.now(), undefined, plan.id), plan, ctx, zh ? `已修改「${key}」` : `Changed ${key}`);
+  return scheduleReply(await store.schedule(clock.now(), undefined, plan.id), plan, ctx, zh ? `已修改「${settingName(result.key, lang)}」` : `Changed ${result.key}`);
 }
 
 /** Several plans in progress and none named: list them, with how to name one. */

@@ -1,13 +1,13 @@
 import { planName } from "../src/domain/obligations/obligations.js";
 import type { Period } from "../src/domain/report/types.js";
 import { periodKey } from "../src/domain/report/types.js";
+import { REPORT_BASIS_WORDS } from "../src/i18n/plan-words.js";
 import { periodLabel, periodLabelFromKey } from "../src/i18n/report-words.js";
 import type { HandlerContext } from "./context.js";
 import { fmtNumber } from "./reply-helpers.js";
 import { notOwedLine } from "./status.js";
 import type { Reply } from "./types.js";
 
-const BASIS_WORDS = { month: { zh: "报当月数", en: "monthly figure" }, ytd: { zh: "报1—N月累计数", en: "year to date" }, level: { zh: "报月末数", en: "month-end level" }, rate: { zh: "报比率", en: "rate" } } as const;
 
 /** 我的任务: per plan, the work items my unit leads and the indicators it owes, with targets and last values. */
 export async function handleTasks(period: Period, ctx: HandlerContext): Promise<Reply> {
@@ -34,7 +34,7 @@ export async function handleTasks(period: Period, ctx: HandlerContext): Promise<
           ? zh ? `分解目标 ${fmtNumber(i.share)}${i.unit}` : `your share ${fmtNumber(i.share)}${i.unit}`
           : zh ? `目标 ${fmtNumber(i.target)}${i.targetMax !== null ? `—${fmtNumber(i.targetMax)}` : ""}${i.unit}` : `target ${fmtNumber(i.target)}${i.unit}`;
         const lastText = v ? (zh ? `上次 ${fmtNumber(v.value)}${i.unit}（${periodLabelFromKey(v.period, lang)}）` : `last ${fmtNumber(v.value)}${i.unit} (${periodLabelFromKey(v.period, lang)})`) : zh ? "尚无数据" : "no data yet";
-        lines.push(`- \`${i.code}\` ${i.name}：${target}，${BASIS_WORDS[i.basis][lang]}；${lastText}`);
+        lines.push(`- \`${i.code}\` ${i.name}：${target}，${REPORT_BASIS_WORDS[i.basis][lang]}；${lastText}`);
       }
     }
     if (ob.owes && !ob.indicators.length) {

@@ -55,6 +55,8 @@ export interface ReportFormSubmission {
 /** A form prefilled for one unit and period: what a modal, a card or the web page shows. */
 export interface ReportForm {
   mode: "report" | "correct";
+  /** The language of its labels, for the adapter's own words around them (default Chinese). */
+  lang?: Lang;
   unit: { id: number; name: string };
   /** The plan it reports in (code, and the name people read). */
   plan: { code: string; name: string };
@@ -64,7 +66,7 @@ export interface ReportForm {
     name: string;
     unit: string;
     kind: string;
-    /** What this unit reported last (this period if any, else the latest before), e.g. "260台 (2026年9月)". */
+    /** What this unit reported last (this period if any, else the latest before), e.g. "260台（2026年9月）". */
     last?: string;
     /** Prefill: this period's current value, if already reported. */
     value?: string;

@@ -1,6 +1,8 @@
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type Config } from "../config/load-config.js";
+import { argWords, parseArgsErrorWords } from "../i18n/cli-words.js";
+import { configProblemLines } from "../i18n/config-words.js";
 import { pickLang, w, type Lang } from "../i18n/lang.js";
 import { openDatabase, type Database } from "../persistence/database.js";
 import { CliError, UsageError, type Command, type CommandContext } from "./command.js";
@@ -36,7 +38,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout(globalHelp(lang, words[1]));
       return 0;
     }
-    io.stderr(`${lang === "zh" ? "未知命令" : "unknown command"}: ${words.join(" ") || argv.join(" ")}\n\n${globalHelp(lang)}`);
+    const asked = words.join(" ") || argv.join(" ");
+    io.stderr(`${lang === "zh" ? `未知命令：${asked}` : `unknown command: ${asked}`}\n\n${globalHelp(lang)}`);
     return 2;
   }
 
@@ -49,7 +52,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       strict: true,
     });
   } catch (e) {
-    io.stderr(`${(e as Error).message}\n\n${commandHelp(command, lang)}`);
+    io.stderr(`${parseArgsErrorWords(e as Error & { code?: string }, lang)}\n\n${commandHelp(command, lang)}`);
     return 2;
   }
   if (parsed.values.help) {
@@ -80,8 +83,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return config;
       } catch (e) {
         if (e instanceof ConfigError) {
-          const list = e.problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n");
-          throw new CliError(w(`配置有误:\n${list}`, `Bad configuration:\n${list}`), { problems: e.problems });
+          throw new CliError(w(`配置有误：\n${configProblemLines(e.problems, "zh")}`, `Bad configuration:\n${configProblemLines(e.problems, "en")}`), { problems: e.problems });
         }
         throw e;
       }
@@ -104,7 +106,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`${e.words[lang]}\n`);
       return 1;
     }
-    io.stderr(`${lang === "zh" ? "出错了" : "error"}: ${(e as Error).stack ?? String(e)}\n`);
+    io.stderr(`${lang === "zh" ? "出错了：" : "error: "}${(e as Error).stack ?? String(e)}\n`);
     return 1;
   } finally {
     await db?.close();
@@ -122,13 +124,13 @@ function matchCommand(words: string[], argv: string[]): Command | undefined {
     .find((c) => c.name.every((n, i) => words[i] === n) && argv.slice(0, c.name.length).every((a, i) => a === c.name[i]));
 }
 
-function usage(c: Command): string {
-  return `duban ${[...c.name, ...c.args].join(" ")}`;
+function usage(c: Command, lang: Lang): string {
+  return `duban ${[...c.name, ...c.args.map((a) => argWords(a, lang))].join(" ")}`;
 }
 
 export function commandHelp(c: Command, lang: Lang): string {
   const lines = [
-    `${lang === "zh" ? "用法" : "Usage"}: ${usage(c)} [--json] [--lang zh|en]`,
+    `${lang === "zh" ? "用法：" : "Usage: "}${usage(c, lang)} [--json] [--lang zh|en]`,
     "",
     c.summary[lang],
   ];
@@ -138,16 +140,23 @@ export function commandHelp(c: Command, lang: Lang): string {
 
 export function globalHelp(lang: Lang, topic?: string): string {
   const cmds = topic ? COMMANDS.filter((c) => c.name[0] === topic) : COMMANDS;
-  const width = Math.max(...cmds.map((c) => usage(c).length));
+  const width = Math.max(...cmds.map((c) => displayWidth(usage(c, lang))));
   const head =
     lang === "zh"
-      ? "督办 Duban: 在钉钉和 Slack 里推进政府行动方案。\n\n命令:"
+      ? "督办：在钉钉和 Slack 里推进政府行动方案。\n\n命令："
       : "Duban (督办): runs a government action plan in DingTalk and Slack.\n\nCommands:";
   const foot =
     lang === "zh"
-      ? "\n全局选项: --json 输出 JSON;--lang zh|en 语言;<命令> --help 查看详细用法。\n退出码: 0 成功, 1 失败, 2 用法错误。"
+      ? "\n全局选项：--json 输出 JSON；--lang zh 中文，--lang en 英文；<命令> --help 查看详细用法。\n退出码：0 成功，1 失败，2 用法错误。"
       : "\nGlobal options: --json for JSON output; --lang zh|en; <command> --help for details.\nExit codes: 0 ok, 1 failure, 2 bad usage.";
-  return `${head}\n${cmds.map((c) => `  ${usage(c).padEnd(width)}  ${c.summary[lang]}`).join("\n")}\n${foot}\n`;
+  return `${head}\n${cmds.map((c) => `  ${usage(c, lang)}${" ".repeat(width - displayWidth(usage(c, lang)))}  ${c.summary[lang]}`).join("\n")}\n${foot}\n`;
+}
+
+/** Columns a line takes in a terminal: a CJK character takes two. */
+function displayWidth(s: string): number {
+  let n = 0;
+  for (const ch of s) n += /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u.test(ch) ? 2 : 1;
+  return n;
 }
 
 function safeUser(): string {

@@ -1,4 +1,8 @@
 import { z } from "zod";
+import { CONFIG_PROBLEM_WORDS } from "../i18n/config-words.js";
+import { mask, maskUrl } from "./mask.js";
+
+export { mask, maskUrl };
 
 /**
  * The one place that reads the environment. Pure: takes `env` as a parameter so
@@ -15,11 +19,12 @@ const optionalUrl = z
   .string()
   .trim()
   .transform((s) => (s === "" ? undefined : s))
-  .pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional())
+  .pipe(z.url({ protocol: /^https?$/, error: "http_url" }).optional())
   .optional();
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+/** Each check's error is a ConfigProblemCode, worded per language in src/i18n/config-words.ts. */
 export const envSchema = z
   .object({
     DATABASE_URL: z
@@ -27,26 +32,15 @@ export const envSchema = z
       .trim()
       .default("")
       .transform((s) => (s === "" ? "file:./data/duban.db" : s))
-      .refine((s) => /^(file:|postgres(ql)?:\/\/)/.test(s), {
-        error: 'must start with "file:" (SQLite) or "postgresql://" (PostgreSQL)',
-      }),
-    PORT: z.coerce
-      .number({ error: "must be a number" })
-      .int("must be an integer")
-      .min(0, "must be 0–65535")
-      .max(65535, "must be 0–65535")
-      .default(3000),
-    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
-    DUBAN_LANG: z.enum(["zh", "en"]).optional(),
+      .refine((s) => /^(file:|postgres(ql)?:\/\/)/.test(s), { error: "database_url" }),
+    PORT: z.coerce.number({ error: "port_number" }).int("port_integer").min(0, "port_range").max(65535, "port_range").default(3000),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: "log_level" }).default("info"),
+    DUBAN_LANG: z.enum(["zh", "en"], { error: "lang" }).optional(),
     DUBAN_PLAN_FILE: z.string().trim().optional(),
-    DUBAN_EXAMPLE: z.enum(["auto", "on", "off"], { error: "must be auto, on or off" }).default("auto"),
-    SLACK_BOT_TOKEN: optionalSecret.refine((s) => s === undefined || s.startsWith("xoxb-"), {
-      error: 'must start with "xoxb-"',
-    }),
+    DUBAN_EXAMPLE: z.enum(["auto", "on", "off"], { error: "example" }).default("auto"),
+    SLACK_BOT_TOKEN: optionalSecret.refine((s) => s === undefined || s.startsWith("xoxb-"), { error: "slack_bot_token" }),
     SLACK_SIGNING_SECRET: optionalSecret,
-    SLACK_APP_TOKEN: optionalSecret.refine((s) => s === undefined || s.startsWith("xapp-"), {
-      error: 'must start with "xapp-"',
-    }),
+    SLACK_APP_TOKEN: optionalSecret.refine((s) => s === undefined || s.startsWith("xapp-"), { error: "slack_app_token" }),
     SLACK_API_URL: optionalUrl,
     DINGTALK_CLIENT_ID: optionalSecret,
     DINGTALK_CLIENT_SECRET: optionalSecret,
@@ -59,24 +53,18 @@ export const envSchema = z
  * Checks across variables. Run on the raw strings, beside the schema, so that a
  * bad PORT does not hide a half-configured Slack: every problem is named at once.
  */
-function crossCheck(env: Record<string, string | undefined>): { variable: string; message: string }[] {
+function crossCheck(env: Record<string, string | undefined>): { variable: string; code: ConfigProblemCode }[] {
   const has = (k: string) => Boolean(env[k]?.trim());
-  const out: { variable: string; message: string }[] = [];
+  const out: { variable: string; code: ConfigProblemCode }[] = [];
   // A half-configured platform is a mistake worth stopping for, not a silent fallback to local chat.
   if (has("SLACK_BOT_TOKEN") && !has("SLACK_SIGNING_SECRET") && !has("SLACK_APP_TOKEN")) {
-    out.push({
-      variable: "SLACK_SIGNING_SECRET",
-      message: "is required with SLACK_BOT_TOKEN (HTTP mode), unless SLACK_APP_TOKEN is set (Socket Mode)",
-    });
+    out.push({ variable: "SLACK_SIGNING_SECRET", code: "slack_signing_secret_needed" });
   }
   if (!has("SLACK_BOT_TOKEN") && (has("SLACK_SIGNING_SECRET") || has("SLACK_APP_TOKEN"))) {
-    out.push({ variable: "SLACK_BOT_TOKEN", message: "is required when other SLACK_* variables are set" });
+    out.push({ variable: "SLACK_BOT_TOKEN", code: "slack_bot_token_needed" });
   }
   if (has("DINGTALK_CLIENT_ID") !== has("DINGTALK_CLIENT_SECRET")) {
-    out.push({
-      variable: has("DINGTALK_CLIENT_ID") ? "DINGTALK_CLIENT_SECRET" : "DINGTALK_CLIENT_ID",
-      message: "DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are needed together",
-    });
+    out.push({ variable: has("DINGTALK_CLIENT_ID") ? "DINGTALK_CLIENT_SECRET" : "DINGTALK_CLIENT_ID", code: "dingtalk_pair" });
   }
   return out;
 }
@@ -97,8 +85,32 @@ export interface Config {
   dingtalk: { clientId: string; clientSecret: string; robotCode?: string; apiUrl?: string; cardTemplateId?: string } | undefined;
 }
 
+/** What can be wrong with a variable: a code, worded per language in src/i18n/config-words.ts. */
+export type ConfigProblemCode =
+  | "database_url"
+  | "port_number"
+  | "port_integer"
+  | "port_range"
+  | "log_level"
+  | "lang"
+  | "example"
+  | "slack_bot_token"
+  | "slack_app_token"
+  | "http_url"
+  | "slack_signing_secret_needed"
+  | "slack_bot_token_needed"
+  | "dingtalk_pair"
+  | "invalid";
+
+/** One bad variable: its code, and the English sentence (logs, --json). */
+export interface ConfigProblem {
+  variable: string;
+  code: ConfigProblemCode;
+  message: string;
+}
+
 export class ConfigError extends Error {
-  constructor(readonly problems: { variable: string; message: string }[]) {
+  constructor(readonly problems: ConfigProblem[]) {
     super(problems.map((p) => `${p.variable} ${p.message}`).join("; "));
     this.name = "ConfigError";
   }
@@ -106,9 +118,9 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "environment"), message: i.message }))),
-    ...crossCheck(env),
+  const problems: ConfigProblem[] = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => problem(String(i.path[0] ?? "environment"), i.message))),
+    ...crossCheck(env).map((p) => problem(p.variable, p.code)),
   ];
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
@@ -142,6 +154,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 
+/** An issue's code (the schema's errors are codes) with its English sentence; zod's own messages are kept as they are. */
+function problem(variable: string, code: string): ConfigProblem {
+  const known = code in CONFIG_PROBLEM_WORDS;
+  return { variable, code: known ? (code as ConfigProblemCode) : "invalid", message: known ? CONFIG_PROBLEM_WORDS[code as ConfigProblemCode].en : code };
+}
+
 /** For logs and `config check`: what it would connect to, secrets masked. */
 export function describeConfig(c: Config): Record<string, unknown> {
   return {
@@ -169,14 +187,4 @@ export function describeConfig(c: Config): Record<string, unknown> {
         }
       : "not configured",
   };
-}
-
-/** Keeps a recognisable prefix (xoxb-…) and hides the rest. */
-export function mask(secret: string): string {
-  const keep = secret.match(/^(xox[a-z]-|xapp-)/)?.[0] ?? "";
-  return `${keep}****${secret.length > 12 ? secret.slice(-2) : ""}`;
-}
-
-export function maskUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):([^@]*)@/, "//$1:****@");
 }

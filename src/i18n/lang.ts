@@ -10,6 +10,14 @@ export function pickLang(flag: string | undefined, env: Record<string, string | 
   return "zh";
 }
 
+/**
+ * The language of a typed command when the platform does not say: a command that starts with a
+ * Latin word (help, report …) is English, anything else Chinese.
+ */
+export function langOfText(text: string | undefined): Lang {
+  return text && /^\s*[a-z]+/iu.test(text) ? "en" : "zh";
+}
+
 /** A sentence in both languages; the edge picks one. */
 export type Words = { zh: string; en: string };
 export const w = (zh: string, en: string): Words => ({ zh, en });

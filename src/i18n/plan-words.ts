@@ -99,7 +99,15 @@ const FIELD_WORDS_ZH: Record<string, string> = {
   basis: "报送口径",
 };
 
-const BASIS_WORDS_ZH: Record<ReportingBasis, string> = { month: "当月", ytd: "1—N月累计", level: "期末存量", rate: "比率" };
+export const BASIS_WORDS_ZH: Record<ReportingBasis, string> = { month: "当月", ytd: "1月至当月累计", level: "期末存量", rate: "比率" };
+
+/** How a liaison reports an indicator (我的任务, the opening notice): 报1月至当月累计数. */
+export const REPORT_BASIS_WORDS: Record<ReportingBasis, Record<Lang, string>> = {
+  month: { zh: "报当月数", en: "monthly figure" },
+  ytd: { zh: "报1月至当月累计数", en: "year to date" },
+  level: { zh: "报月末数", en: "month-end level" },
+  rate: { zh: "报比率", en: "rate" },
+};
 const COMPARATOR_WORDS_ZH: Record<string, string> = { gte: "不低于", lte: "不高于" };
 
 export function changeLine(c: Change, lang: Lang): string {

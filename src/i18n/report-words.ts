@@ -24,40 +24,40 @@ export function problemText(p: Problem, lang: Lang): string {
   switch (p.code) {
     case "unknown_command":
       return zh
-        ? `看不懂命令「${p.raw}」${p.suggestion === "report" ? ",如果是上报,请以「上报」开头" : ""}`
+        ? `看不懂命令「${p.raw}」${p.suggestion === "report" ? "，如果是上报，请以「上报」开头" : ""}`
         : `Unknown command "${p.raw}"${p.suggestion === "report" ? `; to report, start with "report" (上报)` : ""}`;
     case "unknown_indicator":
       return zh
-        ? `没有找到指标「${p.raw}」${p.suggestions.length ? `,是不是:${names(p.suggestions)}?` : ",发送「我的任务」查看本单位的指标"}`
+        ? `没有找到指标「${p.raw}」${p.suggestions.length ? `，是不是：${names(p.suggestions)}？` : "，发送「我的任务」查看本单位的指标"}`
         : `No indicator "${p.raw}"${p.suggestions.length ? `. Did you mean: ${names(p.suggestions)}?` : `. Send "tasks" to see your unit's indicators`}`;
     case "ambiguous_indicator":
-      return zh ? `「${p.raw}」可指多个指标:${names(p.candidates)},请写全名或编号` : `"${p.raw}" matches several indicators: ${names(p.candidates)}; use the full name or the code`;
+      return zh ? `「${p.raw}」可指多个指标：${names(p.candidates)}，请写全名或编号` : `"${p.raw}" matches several indicators: ${names(p.candidates)}; use the full name or the code`;
     case "missing_indicator":
       return zh ? `数值「${p.raw}」前面没有写指标名` : `The value "${p.raw}" has no indicator before it`;
     case "missing_value":
       return zh ? `${ind(p.indicator)} 没有填数值` : `${ind(p.indicator)} has no value`;
     case "missing_unit":
       return zh
-        ? `${ind(p.indicator)} 的数值「${p.raw}」要带单位,如「${p.raw}${p.expectedUnit}」`
+        ? `${ind(p.indicator)} 的数值「${p.raw}」要带单位，如「${p.raw}${p.expectedUnit}」`
         : `${ind(p.indicator)}: "${p.raw}" needs a unit, e.g. "${p.raw}${p.expectedUnit}"`;
     case "wrong_unit":
       return zh
-        ? `${ind(p.indicator)} 的单位是「${p.expectedUnit}」,不能用「${p.givenUnit}」`
+        ? `${ind(p.indicator)} 的单位是「${p.expectedUnit}」，不能用「${p.givenUnit}」`
         : `${ind(p.indicator)} is measured in ${p.expectedUnit}, not ${p.givenUnit}`;
     case "bad_number":
-      return zh ? `「${p.raw}」不是有效的数值${p.indicator ? `(${ind(p.indicator)})` : ""}` : `"${p.raw}" is not a valid number${p.indicator ? ` (${ind(p.indicator)})` : ""}`;
+      return zh ? `「${p.raw}」不是有效的数值${p.indicator ? `（${ind(p.indicator)}）` : ""}` : `"${p.raw}" is not a valid number${p.indicator ? ` (${ind(p.indicator)})` : ""}`;
     case "bad_period":
-      return zh ? `看不懂月份「${p.raw}」,请写成 2026年10月 或 2026-10` : `Cannot read the month "${p.raw}"; write 2026-10`;
+      return zh ? `看不懂月份「${p.raw}」，请写成 2026年10月 或 2026-10` : `Cannot read the month "${p.raw}"; write 2026-10`;
     case "period_in_future":
       return zh
-        ? `${periodLabel(p.period, lang)} 还没到,现在是 ${periodLabel(p.current, lang)}`
+        ? `${periodLabel(p.period, lang)} 还没到，现在是 ${periodLabel(p.current, lang)}`
         : `${periodLabel(p.period, lang)} is in the future (it is ${periodLabel(p.current, lang)} now)`;
     case "duplicate_indicator":
       return zh ? `${ind(p.indicator)} 在一条消息里出现了两次` : `${ind(p.indicator)} appears twice in one message`;
     case "missing_reason":
-      return zh ? "修改数据必须写明原因,如「原因:统计口径调整」" : `A correction needs a reason, e.g. "reason: figures revised by the statistics bureau"`;
+      return zh ? "修改数据必须写明原因，如「原因：统计口径调整」" : `A correction needs a reason, e.g. "reason: figures revised by the statistics bureau"`;
     case "empty_report":
-      return zh ? "没有数值,也没有进展情况" : "No values and no narrative";
+      return zh ? "没有数值，也没有进展情况" : "No values and no narrative";
     case "missing_argument":
       return zh
         ? `${p.command === "bind" ? "绑定" : "解绑"}缺少${p.argument === "userId" ? "用户ID" : "单位"}`
@@ -66,10 +66,10 @@ export function problemText(p: Problem, lang: Lang): string {
       return zh ? `还有 ${p.omitted} 处问题未列出` : `${p.omitted} more problem(s) not listed`;
     case "period_closed":
       return zh
-        ? `${p.period ? periodLabel(p.period, lang) : "该月"} 已关闭,不能再上报或修改;如确需修改请联系管理员`
+        ? `${p.period ? periodLabel(p.period, lang) : "该月"} 已关闭，不能再上报或修改；如确需修改请联系管理员`
         : `${p.period ? periodLabel(p.period, lang) : "That month"} is closed for reporting; ask an admin if a change is needed`;
     case "share_over_100":
-      return zh ? `${ind(p.indicator)} 是比例,不能超过 100%(填的是 ${p.value}%)` : `${ind(p.indicator)} is a share and cannot exceed 100% (got ${p.value}%)`;
+      return zh ? `${ind(p.indicator)} 是比例，不能超过 100%（填的是 ${p.value}%）` : `${ind(p.indicator)} is a share and cannot exceed 100% (got ${p.value}%)`;
     case "outside_plan": {
       const list = p.plans.map((x) =>
         zh
@@ -92,7 +92,7 @@ export function problemText(p: Problem, lang: Lang): string {
       const months = p.missing.map((m) => periodLabel(m, lang)).join(zh ? "、" : ", ");
       return p.stated === "month"
         ? zh
-          ? `${ind(p.indicator)} 按1—N月累计数报送；写的是本月新增数，但还没有${months}的累计数，无法换算。请直接报1—${p.missing[0] ? p.missing[0].month + 1 : ""}月累计数，如「${p.indicator.name} 累计 …${p.indicator.unit}」`
+          ? `${ind(p.indicator)} 按1月至当月的累计数报送；写的是本月新增数，但还没有${months}的累计数，无法换算。请直接报${p.missing[0] ? `1—${p.missing[0].month + 1}月` : "当年"}累计数，如「${p.indicator.name} 累计 …${p.indicator.unit}」`
           : `${ind(p.indicator)} is reported year to date; "this month" needs ${months}'s year-to-date figure, which is missing. Send the year-to-date total instead`
         : zh
           ? `${ind(p.indicator)} 按当月数报送；写的是累计数，但${months}还没有报数，无法换算出本月数。请直接报本月新增数`
@@ -112,10 +112,10 @@ export function problemText(p: Problem, lang: Lang): string {
       }
       return p.rule === "negative_increment"
         ? zh
-          ? `${ind(p.indicator)} 填的是本月新增数,不能为负(${p.value}${p.indicator.unit})`
+          ? `${ind(p.indicator)} 填的是本月新增数，不能为负（${p.value}${p.indicator.unit}）`
           : `${ind(p.indicator)} is this month's increase and cannot be negative (${p.value}${p.indicator.unit})`
         : zh
-          ? `${ind(p.indicator)} 是总量,不应比上次(${p.previous ? periodLabel(p.previous.period, lang) : ""} ${p.previous?.value ?? ""}${p.indicator.unit})还少;如确有减少请用「修改」并写明原因`
+          ? `${ind(p.indicator)} 是总量，不应比上次（${p.previous ? `${periodLabel(p.previous.period, lang)} ` : ""}${p.previous ? fmt(p.previous.value) : ""}${p.indicator.unit}）还少；如确有减少请用「修改」并写明原因`
           : `${ind(p.indicator)} is a total and should not fall below the last figure (${p.previous?.value ?? ""}${p.indicator.unit}); if it really fell, use "correct" with a reason`;
   }
 }

@@ -3,7 +3,10 @@ import { createWorkingCalendar, type WorkingCalendar } from "../domain/calendar/
 import { periodFromKey, periodKey, type Period } from "../domain/report/types.js";
 import { dueDate, dueSteps, type Step, type StepName } from "../domain/schedule/reminder-ladder.js";
 import type { ScheduleConfig } from "../domain/schedule/schedule-config.js";
+import { REPORT_BASIS_WORDS } from "../i18n/plan-words.js";
 import { periodLabelFromKey } from "../i18n/report-words.js";
+import { stepWords } from "../i18n/schedule-words.js";
+import type { ReportingBasis } from "../domain/plan/types.js";
 import type { Logger } from "../logging/logger.js";
 import type { Db } from "../persistence/database.js";
 import {
@@ -161,8 +164,8 @@ function firstRunMark(opts: RunOptions): Date | undefined {
   return opts.ignoreLastRun ? undefined : new Date(opts.at.getTime() - 24 * 3_600_000);
 }
 
-/** What a unit is asked to report, in words: how each indicator is reported. */
-const BASIS_LINE: Record<string, string | undefined> = { ytd: "报1—N月累计数", month: "报当月数", level: "报月末数" };
+/** What a unit is asked to report, in words: how each indicator is reported (a rate needs no word). */
+const basisLine = (basis: ReportingBasis): string | undefined => (basis === "rate" ? undefined : REPORT_BASIS_WORDS[basis].zh);
 
 async function targetsFor(deps: ReminderDeps, step: Step, config: ScheduleConfig, calendar: WorkingCalendar, report: RunReport): Promise<Target[]> {
   const { db, planId } = deps;
@@ -196,7 +199,7 @@ async function targetsFor(deps: ReminderDeps, step: Step, config: ScheduleConfig
       if (!group || !deps.senders[platform]) continue;
       out.push({ key: { planId, period, step: step.step, unitId: null, platform, recipient: `group:${group}` }, userId: group, unit: null, reply, group: `tf:${platform}:${planId}:${period}:${step.step}` });
     }
-    if (!out.length) report.noRecipient.push(`${periodLabelFromKey(period, "zh")} ${step.step}: 专班群`);
+    if (!out.length) report.noRecipient.push(`专班群（${periodLabelFromKey(period, "zh")}${stepWords(step.step, "zh")}）`);
     return out;
   }
 
@@ -216,7 +219,7 @@ async function targetsFor(deps: ReminderDeps, step: Step, config: ScheduleConfig
     }
     const owedLines = o.indicators.map((i) => {
       const l = last.get(`${o.unitId}:${i.id}`);
-      const basis = BASIS_LINE[i.basis];
+      const basis = basisLine(i.basis);
       return { name: i.name, unit: i.unit, ...(basis ? { basis } : {}), ...(l ? { last: `${l.raw}（${Math.floor(l.period / 100)}年${l.period % 100}月）` } : {}) };
     });
     const reply = chase ?? openingNotice(name, step.period, due, owedLines, o.workItems.length, plan);

@@ -15,6 +15,8 @@ import { parseCommand } from "../domain/report/parse-command.js";
 import { parsePeriod } from "../domain/report/parse-period.js";
 import { parseQuantity } from "../domain/report/parse-quantity.js";
 import { formatPeriod, periodKey, type Period, type Problem, type ReportValue } from "../domain/report/types.js";
+import { langOfText } from "../i18n/lang.js";
+import { chatUserWords } from "../i18n/platform-words.js";
 import { periodLabel, periodLabelFromKey } from "../i18n/report-words.js";
 import type { Logger } from "../logging/logger.js";
 import { createBindingReader } from "../persistence/binding-repository.js";
@@ -31,7 +33,6 @@ export interface BotDeps {
   maxConcurrent?: number;
 }
 
-const COMMAND_WORD = /^\s*([a-z]+)/i;
 /** 设置 / set: the admin's schedule command (outside the report grammar). */
 const SETTINGS_VERB = /^\s*(?:提醒设置|设置|settings|set)(?=\s|$)/i;
 /** 排名 / ranking: the task force's ranking commands (排名 说明 义乌市 2026Q3). */
@@ -50,7 +51,7 @@ export function createBot(deps: BotDeps): Bot {
 
   async function resolveActor(who: Pick<Incoming, "platform" | "tenant" | "userId" | "lang" | "text">): Promise<Actor> {
     const bindings = await bindingsOf({ platform: who.platform, tenant: who.tenant, userId: who.userId });
-    const lang: Lang = who.lang ?? (who.text && COMMAND_WORD.test(who.text) ? "en" : "zh");
+    const lang: Lang = who.lang ?? langOfText(who.text);
     const liaison = new Map<number, UnitRow>();
     for (const b of bindings) if (b.role === "liaison") liaison.set(b.unit.id, b.unit);
     return {
@@ -67,11 +68,11 @@ export function createBot(deps: BotDeps): Bot {
 
   function notRegistered(actor: Actor): Reply {
     const zh = actor.lang === "zh";
-    const id = `${actor.platform} ${actor.userId}${actor.tenant ? ` (${actor.tenant})` : ""}`;
+    const id = chatUserWords(actor, actor.lang);
     return {
       status: "denied",
       title: zh ? "您还没有登记为任何单位的联络员" : "You are not registered as any unit's liaison",
-      lines: [zh ? `请把您的用户ID发给管理员,由管理员绑定到您的单位:${id}` : `Give your admin your user id, to be bound to your unit: ${id}`],
+      lines: [zh ? `请把您的用户ID发给管理员，由管理员绑定到您的单位：${id}` : `Give your admin your user id, to be bound to your unit: ${id}`],
       example: zh ? `绑定 ${actor.userId} <单位> 联络员` : `bind ${actor.userId} <unit> liaison`,
     };
   }
@@ -275,6 +276,7 @@ export function createBot(deps: BotDeps): Bot {
     const say = owing.length > 1 || ob.plan.example;
     return {
       mode,
+      lang: actor.lang,
       unit: { id: unit.id, name: unit.name },
       plan: { code: ob.plan.code, name },
       period: { key: formatPeriod(period), label: periodLabel(period, actor.lang) },
@@ -367,7 +369,7 @@ export function createBot(deps: BotDeps): Bot {
       const zh = (incoming.lang ?? "zh") === "zh";
       return {
         status: "error",
-        title: zh ? "系统出错,这次没有保存,请稍后重发" : "Something went wrong; nothing was saved, please send it again",
+        title: zh ? "系统出错，这次没有保存，请稍后重发" : "Something went wrong; nothing was saved, please send it again",
         lines: [],
       };
     }

@@ -22,7 +22,7 @@ describe("CLI usage (no database needed)", () => {
   it("GIVEN --lang en or LANG=en THEN help is in English, otherwise Chinese", async () => {
     expect((await cli(["--help", "--lang", "en"])).stdout).toContain("Commands:");
     expect((await cli(["--help"], { LANG: "en_US.UTF-8" })).stdout).toContain("Commands:");
-    expect((await cli(["--help"])).stdout).toContain("命令:");
+    expect((await cli(["--help"])).stdout).toContain("命令：");
   });
 
   it("GIVEN <command> --help THEN it shows that command's usage and exits 0", async () => {
@@ -45,10 +45,16 @@ describe("CLI usage (no database needed)", () => {
   });
 
   it("GIVEN a bad environment THEN config check names each variable and exits 1; secrets are masked when valid", async () => {
+    // TZ is no configuration any more (every date follows its plan's time zone): a bad one is not a problem.
     const bad = await cli(["config", "check", "--json"], { PORT: "eighty", TZ: "Mars/Base", SLACK_BOT_TOKEN: "nope" });
     expect(bad.code).toBe(1);
-    const problems = bad.json<{ problems: { variable: string }[] }>().problems.map((p) => p.variable);
-    expect(problems).toEqual(expect.arrayContaining(["PORT", "TZ", "SLACK_BOT_TOKEN"]));
+    const problems = bad.json<{ problems: { variable: string; code: string }[] }>().problems;
+    expect(problems.map((p) => p.variable)).toEqual(expect.arrayContaining(["PORT", "SLACK_BOT_TOKEN"]));
+    expect(problems.map((p) => p.variable)).not.toContain("TZ");
+    expect(problems.find((p) => p.variable === "PORT")?.code).toBe("port_number");
+    // In Chinese, each variable with a Chinese sentence.
+    const zh = await cli(["config", "check"], { PORT: "eighty", SLACK_BOT_TOKEN: "nope" });
+    expect(zh.stderr).toContain("PORT：须为数字");
 
     const secret = "xoxb-1234567890-abcdefghijklmnop";
     const ok = await cli(["config", "check", "--json"], {
@@ -113,7 +119,7 @@ describe.each(PROVIDERS)("CLI on %s", (provider) => {
   it("GIVEN a stored plan THEN plan show, indicator list and unit list answer in text and JSON", async () => {
     const show = await cli(["plan", "show"], env);
     expect(show.code).toBe(0);
-    expect(show.stdout).toContain("[T13#1] 牵头: 市金融办 + 市经信局");
+    expect(show.stdout).toContain("[T13#1] 牵头：市金融办；配合：市经信局");
     const inds = await cli(["indicator", "list", "--json"], env);
     const list = inds.json<{ code: string; name: string; unit: string; target: number; kind: string }[]>();
     expect(list).toContainEqual(expect.objectContaining({ kind: "stock", unit: "台", target: 25000 }));

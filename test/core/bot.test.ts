@@ -18,7 +18,7 @@ describe.each(PROVIDERS)("the core bot on %s", (provider) => {
   it("GIVEN an unbound user THEN reporting is refused with the user id to give the admin, and help still works", async () => {
     const r = await f.say("U_NOBODY", "上报 新增工业机器人 260台");
     expect(r.status).toBe("denied");
-    expect(r.lines.join()).toContain("slack U_NOBODY");
+    expect(r.lines.join()).toContain("Slack U_NOBODY（工作区 T1）");
     expect((await f.say("U_NOBODY", "帮助")).status).toBe("info");
     expect(await reports()).toBe(0);
   });

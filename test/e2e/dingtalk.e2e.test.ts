@@ -163,7 +163,7 @@ describe.each(PROVIDERS)("DingTalk over Stream, end to end on %s", (provider) =>
       expect(ack.ms).toBeLessThan(2000);
       const map = (ack.data as CardAnswer).response.cardData.cardParamMap;
       expect(map, map["status_text"]).toMatchObject({ status: "error", form_status: "normal" });
-      expect(map["status_text"]).toContain("没有保存:有 1 处问题");
+      expect(map["status_text"]).toContain("没有保存：有 1 处问题");
       const shown = (JSON.parse(map["form"] ?? "") as { fields: { name: string; label?: string; defaultValue?: string }[] }).fields;
       expect(shown.find((x) => x.name === indicatorField("T18-1"))).toMatchObject({ label: expect.stringContaining("⚠"), defaultValue: "40亿元" });
       expect(await tally(f)).toEqual(before);

@@ -168,7 +168,7 @@ describe.skipIf(SKIP)(`local chat page in headless Chromium${SKIP ? " (skipped: 
     await form.waitFor();
     const robots = form.getByLabel("新增工业机器人");
     await robots.waitFor();
-    expect(await form.textContent()).toContain("上次: 260台 (2026年9月)");
+    expect(await form.textContent()).toContain("上次：260台 (2026年9月)");
     expect(await form.getByLabel("规上工业增加值增速").inputValue()).toBe("8.5");
 
     // A bad value: the reply names it and the field is marked.

@@ -214,7 +214,7 @@ describe.each(PROVIDERS)("Slack over HTTP, end to end on %s", (provider) => {
     ["a wrong unit", "/report", "新增工业机器人 260亿元", ["新增工业机器人", "台", "亿元"]],
     ["a missing value", "/report", "新增工业机器人", ["新增工业机器人", "没有填数值"]],
     ["a period in the future", "/report", "2027年1月 新增工业机器人 10台", ["2027年1月", "还没到"]],
-    ["a stock total that goes down", "/report", "2026年11月 在役机器人总量 1.5万台", ["在役机器人总量", "21000台", "修改"]],
+    ["a stock total that goes down", "/report", "2026年11月 在役机器人总量 1.5万台", ["在役机器人总量", "21,000台", "修改"]],
     ["a correction without a reason", "/duban", "修改 新增工业机器人 270台", ["原因"]],
   ] as const)("GIVEN %s THEN one reply names the problem with an example from the unit's indicators, and nothing is stored", async (_label, command, text, mentions) => {
     const before = await tally(f);
@@ -222,7 +222,7 @@ describe.each(PROVIDERS)("Slack over HTTP, end to end on %s", (provider) => {
     const sent = await slash("U_JXJ", command, text);
     expect(sent.ack.status).toBe(200);
     const reply = await sent.reply();
-    expect(shown(reply)).toContain("没有保存:有 1 处问题");
+    expect(shown(reply)).toContain("没有保存：有 1 处问题");
     for (const m of mentions) expect(shown(reply)).toContain(m);
     const example = exampleBlock(reply);
     expect(example).toMatch(/^```(上报|修改) /);

@@ -18,7 +18,7 @@ describe.each(PROVIDERS)("the opening notice on %s", (provider) => {
     expect(dm, JSON.stringify(w.received().map((r) => r.to))).toBeDefined();
     expect(dm!.title).toContain("2026年10月 月报开始填报");
     // The basis is in the line: a year-to-date total is not sent as a monthly figure by mistake.
-    expect(dm!.text).toContain("新增工业机器人（台，报1—N月累计数），上次 1台（2026年9月）");
+    expect(dm!.text).toContain("新增工业机器人（台，报1月至当月累计数），上次 1台（2026年9月）");
     expect(dm!.text).toContain("在役机器人总量（台，报月末数）");
     expect(dm!.text).toContain("2026年11月5日");
     expect(dm!.text).toContain("请报送工作进展");

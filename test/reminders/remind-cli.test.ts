@@ -69,7 +69,7 @@ describe.each(PROVIDERS)("reminder CLI (%s)", (provider) => {
     const audits = await w.db.auditLog.count();
     const r = await cli(["schedule", "set", "截止日", "31"], env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("due 必须在 1 到 28 之间(收到 31)");
+    expect(r.stderr).toContain("截止日须在 1 到 28 之间（填的是 31）");
     const en = await cli(["schedule", "set", "截止日", "31", "--json", "--lang", "en"], env);
     expect(en.code).toBe(1);
     expect(en.stdout + en.stderr).toContain("out_of_range");

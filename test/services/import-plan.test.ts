@@ -412,7 +412,7 @@ describe.each(PROVIDERS)("re-importing a text document onto a plan admins have s
     ]);
     // As the CLI prints it to an office.
     expect(outcome.changes.map((c) => changeLine(c, "zh"))).toEqual([
-      ["~ 修改指标 G2：规上工业产值 7000亿元", "    类型：存量 → 年度总量", "    报送口径：期末存量 → 1—N月累计"].join("\n"),
+      ["~ 修改指标 G2：规上工业产值 7000亿元", "    类型：存量 → 年度总量", "    报送口径：期末存量 → 1月至当月累计"].join("\n"),
     ]);
     const after = (await loadPlanData(db.prisma, CODE))!.indicators.find((i) => i.code === "G2")!;
     expect(after).toMatchObject({ kind: "annual_total", basis: "ytd", owner: "市统计局" });

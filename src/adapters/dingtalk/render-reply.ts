@@ -57,7 +57,7 @@ export function renderFormFallback(form: ReportForm, opts: RenderOptions = {}): 
   parts.push(
     form.indicators
       .map((i) => {
-        const known = [i.last ? `${words.last}: ${i.last}` : "", i.value ? `${words.current}: ${i.value}` : ""].filter(Boolean);
+        const known = [i.last ? words.labelled(words.last, i.last) : "", i.value ? words.labelled(words.current, i.value) : ""].filter(Boolean);
         return `- **${i.name}**（${i.unit}）${known.length ? ` ${known.join("；")}` : ""}`;
       })
       .join("\n"),

@@ -68,7 +68,7 @@ export function buildCardParamMap(form: ReportForm, lang: Lang = "zh"): Record<s
     hidden(FIELD.unit, form.unit.name),
     hidden(FIELD.plan, form.plan.code),
     ...form.indicators.map((i) =>
-      text(indicatorField(i.code), `${i.name}（${i.unit}）`, i.value, { placeholder: i.last ? `${words.last}: ${i.last}` : i.unit }),
+      text(indicatorField(i.code), `${i.name}（${i.unit}）`, i.value, { placeholder: i.last ? words.labelled(words.last, i.last) : i.unit }),
     ),
     text(FIELD.progress, form.labels.progress, form.narrative.progress),
     text(FIELD.problems, form.labels.problems, form.narrative.problems),

@@ -14,6 +14,8 @@ export interface AdapterWords {
   valuePlaceholder: string;
   last: string;
   current: string;
+  /** "上次：260台" / "last: 260" */
+  labelled: (label: string, value: string) => string;
   submitted: string;
   processing: string;
   busy: string;
@@ -29,6 +31,7 @@ export const WORDS: Record<Lang, AdapterWords> = {
     valuePlaceholder: "数值",
     last: "上次",
     current: "本期已填",
+    labelled: (label, value) => `${label}：${value}`,
     submitted: "已提交",
     processing: "正在处理，请稍候…",
     busy: "系统繁忙，请稍后再试",
@@ -42,6 +45,7 @@ export const WORDS: Record<Lang, AdapterWords> = {
     valuePlaceholder: "value",
     last: "last",
     current: "this period",
+    labelled: (label, value) => `${label}: ${value}`,
     submitted: "Submitted",
     processing: "Processing, please wait…",
     busy: "The system is busy, please try again later",

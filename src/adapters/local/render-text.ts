@@ -20,10 +20,13 @@ const WORDS = {
     last: "上次",
     current: "本期已填",
     typeThis: "直接输入一行上报，例如：",
-    narrative: "进展、问题、计划可写在同一行：进展:… 问题:… 计划:…",
-    reasonNeeded: "修改须写原因：原因:…",
+    narrative: "进展、问题、计划可写在同一行：进展：… 问题：… 计划：…",
+    reasonNeeded: "修改须写原因：原因：…",
     action: (label: string) => `[${label}] 输入 填报 打开表单`,
     verb: { report: "上报", correct: "修改" },
+    labelled: (label: string, value: string) => `${label}：${value}`,
+    /** A form field a problem is about: an indicator's code, or one of these. */
+    fields: { period: "月份", reason: "原因", progress: "进展", problems: "问题", nextSteps: "计划" } as Record<string, string>,
   },
   en: {
     example: "Example (copy it):",
@@ -37,6 +40,8 @@ const WORDS = {
     reasonNeeded: "A correction needs a reason: 原因:…",
     action: (label: string) => `[${label}] type "form" to open the form`,
     verb: { report: "report", correct: "correct" },
+    labelled: (label: string, value: string) => `${label}: ${value}`,
+    fields: {} as Record<string, string>,
   },
 } as const;
 
@@ -53,7 +58,7 @@ export function markdownLine(line: string, ansi = false): string {
 export function renderNoticeText(notice: Notice, lang: Lang = "zh"): string {
   const w = WORDS[lang];
   const to = notice.to.kind === "taskforce" ? w.taskforce : w.liaisons(notice.to.unit);
-  return `→ ${to}: ${markdownLine(notice.text)}`;
+  return `→ ${w.labelled(to, markdownLine(notice.text))}`;
 }
 
 /** A form as a numbered list and the one-line command that does the same. */
@@ -62,7 +67,7 @@ export function renderFormText(form: ReportForm, opts: TextOptions = {}): string
   const w = WORDS[lang];
   const out = [`${form.labels.title} · ${form.unit.name} · ${form.period.label}`];
   form.indicators.forEach((ind, i) => {
-    const facts = [ind.last ? `${w.last}: ${ind.last}` : "", ind.value ? `${w.current}: ${ind.value}` : ""].filter(Boolean);
+    const facts = [ind.last ? w.labelled(w.last, ind.last) : "", ind.value ? w.labelled(w.current, ind.value) : ""].filter(Boolean);
     out.push(`  ${i + 1}. ${ind.name}（${ind.unit}）${facts.length ? `  ${facts.join("  ")}` : ""}`);
   });
   const first = form.indicators[0];
@@ -86,7 +91,7 @@ export function renderReplyText(reply: Reply, opts: TextOptions = {}): string {
   const out = [`${MARK[reply.status]} ${markdownLine(reply.title, opts.ansi)}`];
   if (reply.duplicate) out.push(w.duplicate);
   for (const line of reply.lines) out.push(markdownLine(line, opts.ansi));
-  for (const [field, problem] of Object.entries(reply.fieldErrors ?? {})) out.push(`  ✗ ${field}: ${problem}`);
+  for (const [field, problem] of Object.entries(reply.fieldErrors ?? {})) out.push(`  ✗ ${w.labelled(w.fields[field] ?? field, problem)}`);
   if (reply.example) {
     out.push(w.example);
     for (const line of reply.example.split("\n")) out.push(`    ${line}`);

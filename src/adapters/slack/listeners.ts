@@ -9,12 +9,14 @@
  */
 import type { App } from "@slack/bolt";
 import type { Logger } from "pino";
-import type { Bot, Incoming, ReportForm, Reply } from "../../../handlers/types.js";
+import type { Bot, Incoming, Lang, ReportForm, Reply } from "../../../handlers/types.js";
+import { langOfText } from "../../i18n/lang.js";
 import { commandToIncoming, SLACK_COMMANDS, submissionToIncoming } from "./incoming.js";
 import { BlockActions, SlashCommand, teamOf, ViewSubmission } from "./payloads.js";
 import { OPEN_REPORT_FORM_ACTION, renderReply } from "./render-reply.js";
 import { parseReportSubmission, REPORT_MODAL_CALLBACK_ID, toBlockErrors } from "./report-modal.js";
 import type { RespondTo } from "./response-url.js";
+import { formFailedReply, internalErrorReply } from "./words.js";
 
 export interface ListenerDeps {
   bot: Bot;
@@ -30,20 +32,6 @@ export interface ListenerDeps {
   /** Posts to a response_url (response-url.ts). */
   respond: RespondTo;
 }
-
-/** Last-resort answer when the core fails (a database outage, a bug): the user must hear something. */
-export const INTERNAL_ERROR_REPLY: Reply = {
-  status: "error",
-  title: "出错了，请稍后再试 / Something went wrong, please try again",
-  lines: [],
-};
-
-/** When Slack would not open the modal (the 3-second trigger expired): the user can simply retry. */
-export const FORM_FAILED_REPLY: Reply = {
-  status: "error",
-  title: "表单没能打开，请再试一次 / The form could not be opened, please try again",
-  lines: [],
-};
 
 type Who = Pick<Incoming, "platform" | "tenant" | "userId">;
 
@@ -79,15 +67,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const result = await bot.openForm(who, opts);
     // A Reply instead of a form explains why not (unbound user, several units…).
     if ("status" in result) await deliver(result, triggerId, answer);
-    else await showForm(result, triggerId, answer, FORM_FAILED_REPLY);
+    else await showForm(result, triggerId, answer, formFailedReply(result.lang ?? "zh"));
   };
 
-  const guarded = async (what: string, answer: Answer | undefined, work: () => Promise<void>): Promise<void> => {
+  /** `lang`: the user's, as the core reads it (a command typed in English; Chinese otherwise). */
+  const guarded = async (what: string, answer: Answer | undefined, work: () => Promise<void>, lang: Lang = "zh"): Promise<void> => {
     try {
       await deps.track(work());
     } catch (err) {
       log.error({ err, what }, "Slack listener failed after ack");
-      if (answer) await answer(INTERNAL_ERROR_REPLY).catch((e: unknown) => log.error({ err: e }, "could not tell the user"));
+      if (answer) await answer(internalErrorReply(lang)).catch((e: unknown) => log.error({ err: e }, "could not tell the user"));
     }
   };
 
@@ -105,14 +94,19 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     // Slack does not retry commands, but a proxy or load balancer might: the trigger_id repeats,
     // so the core sees the same eventKey and answers from its store.
     if (context.retryNum) log.info({ retryNum: context.retryNum, reason: context.retryReason }, "Slack retry");
-    await guarded(c.command, answer, async () => {
-      if (c.command === SLACK_COMMANDS.report && c.text.trim() === "") {
-        await openForm({ platform: "slack", tenant: c.team_id, userId: c.user_id }, { mode: "report" }, c.trigger_id, answer);
-        return;
-      }
-      const reply = await bot.handle(commandToIncoming(c, new Date()));
-      await deliver(reply, c.trigger_id, answer);
-    });
+    const incoming = commandToIncoming(c, new Date());
+    await guarded(
+      c.command,
+      answer,
+      async () => {
+        if (c.command === SLACK_COMMANDS.report && c.text.trim() === "") {
+          await openForm({ platform: "slack", tenant: c.team_id, userId: c.user_id }, { mode: "report" }, c.trigger_id, answer);
+          return;
+        }
+        await deliver(await bot.handle(incoming), c.trigger_id, answer);
+      },
+      langOfText(incoming.text),
+    );
   });
 
   app.action(OPEN_REPORT_FORM_ACTION, async ({ ack, body }) => {
@@ -146,7 +140,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       // Our own private_metadata came back unreadable: a bug, not user input.
       await ack();
       log.error({ error: form.error, view: p.view.id }, "unreadable report modal submission");
-      await dm(INTERNAL_ERROR_REPLY).catch((err: unknown) => log.error({ err }, "could not tell the user"));
+      await dm(internalErrorReply("zh")).catch((err: unknown) => log.error({ err }, "could not tell the user"));
       return;
     }
 
@@ -164,7 +158,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (outcome.kind === "error") {
       await ack();
       log.error({ err: outcome.error }, "Bot failed on a modal submission");
-      await dm(INTERNAL_ERROR_REPLY).catch((err: unknown) => log.error({ err }, "could not tell the user"));
+      await dm(internalErrorReply("zh")).catch((err: unknown) => log.error({ err }, "could not tell the user"));
       return;
     }
     const reply = outcome.value;

@@ -11,6 +11,7 @@ import type { types } from "@slack/bolt";
 import { z } from "zod";
 import type { ReportForm, ReportFormSubmission } from "../../../handlers/types.js";
 import { truncate } from "./mrkdwn.js";
+import { WORDS } from "./words.js";
 
 export const REPORT_MODAL_CALLBACK_ID = "duban_report";
 /** Every input's action_id; inputs are told apart by block_id. */
@@ -34,11 +35,12 @@ export const ModalMetadata = z.object({
 export type ModalMetadata = z.infer<typeof ModalMetadata>;
 
 export function buildReportModal(form: ReportForm): types.ModalView {
+  const words = WORDS[form.lang ?? "zh"];
   const metadata: ModalMetadata = { mode: form.mode, period: form.period.key, unit: form.unit.name, plan: form.plan.code };
   const header: types.ContextBlock = {
     type: "context",
     block_id: "header",
-    elements: [{ type: "plain_text", text: truncate(`${form.labels.period}: ${form.period.label} · ${form.unit.name}`, LIMITS.label), emoji: true }],
+    elements: [{ type: "plain_text", text: truncate(`${words.labelled(form.labels.period, form.period.label)} · ${form.unit.name}`, LIMITS.label), emoji: true }],
   };
   const narrative = NARRATIVE_FIELDS.map((field) =>
     textInput(field, form.labels[field], { multiline: true, optional: true, initial: form.narrative[field] }),
@@ -50,7 +52,7 @@ export function buildReportModal(form: ReportForm): types.ModalView {
   const room = LIMITS.blocks - 1 - narrative.length - reason.length;
   const shown = form.indicators.length <= room ? form.indicators : form.indicators.slice(0, room - 1);
   const indicators = shown.map((ind) =>
-    textInput(indicatorBlockId(ind.code), ind.unit ? `${ind.name} (${ind.unit})` : ind.name, {
+    textInput(indicatorBlockId(ind.code), ind.unit ? words.withUnit(ind.name, ind.unit) : ind.name, {
       optional: true,
       initial: ind.value,
       hint: ind.last,

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { w } from "../../i18n/lang.js";
 import { resolvePlan } from "../plan-option.js";
+import { plainLines } from "../plain-text.js";
 import { buildBriefingPosters } from "../../reminders/build-briefing-posters.js";
 import { digestPeriod, prepareDigest } from "../../services/monthly-digest.js";
 import { postDigest } from "../../services/post-digest.js";
@@ -16,7 +17,7 @@ async function planOf(ctx: CommandContext) {
 
 function periodArg(ctx: CommandContext) {
   const text = ctx.values.period as string | undefined;
-  if (!text) throw new UsageError(w("需要 --period,例如 --period 2026-10", "need --period, e.g. --period 2026-10"));
+  if (!text) throw new UsageError(w("需要 --period，例如 --period 2026年10月", "need --period, e.g. --period 2026-10"));
   try {
     return digestPeriod(text);
   } catch {
@@ -26,14 +27,14 @@ function periodArg(ctx: CommandContext) {
 
 const common = { period: { type: "string" as const }, plan: { type: "string" as const } };
 const HELP = w(
-  "  --period 2026-10（月份，也可写 2026年10月；按当前数据计算）\n  专班群设置：duban schedule set taskforce \"slack C0123\"",
+  "  --period 2026年10月（月份，也可写 2026-10；按当前数据计算）\n  专班群设置：duban schedule set 专班群 \"钉钉 cidXXXX\"",
   "  --period 2026-10 (the month; computed from today's data)\n  Task-force groups: duban schedule set taskforce \"slack C0123\"",
 );
 
 export const digestShow: Command = {
   name: ["digest", "show"],
   args: [],
-  summary: w("显示月度监测简报(不发送)", "Show the monthly digest (posts nothing)"),
+  summary: w("显示月度监测简报（不发送）", "Show the monthly digest (posts nothing)"),
   help: HELP,
   options: common,
   async run(ctx) {
@@ -42,7 +43,7 @@ export const digestShow: Command = {
     const { prisma } = await ctx.db();
     // The plan's own time zone (Plan.timeZone), not the server's TZ.
     const d = await prepareDigest(prisma, plan.id, period, { lang: ctx.lang });
-    ctx.print(d, () => [d.title, ...d.lines]);
+    ctx.print(d, () => [d.title, ...plainLines(d.lines)]);
     return 0;
   },
 };
@@ -50,9 +51,9 @@ export const digestShow: Command = {
 export const digestPost: Command = {
   name: ["digest", "post"],
   args: [],
-  summary: w("发送月度监测简报到专班群(每月每群只发一次)", "Post the monthly digest to the task-force group (once per month and group)"),
+  summary: w("发送月度监测简报到专班群（每月每群只发一次）", "Post the monthly digest to the task-force group (once per month and group)"),
   help: w(
-    `${HELP.zh}\n  --dry-run 只显示,不发送\n  --retry 重发上次失败或结果不明的专班群`,
+    `${HELP.zh}\n  --dry-run 只显示，不发送\n  --retry 重发上次失败或结果不明的专班群`,
     `${HELP.en}\n  --dry-run shows it and posts nothing\n  --retry posts again to groups whose last attempt failed or is uncertain`,
   ),
   options: { ...common, "dry-run": { type: "boolean" }, retry: { type: "boolean" } },
@@ -82,7 +83,7 @@ export const digestPost: Command = {
         incomplete: zh ? "尚未全部发送：" : "Not posted everywhere:",
       }[r.status];
       const perTarget = r.targets.map((t) => `  ${targetName(t, ctx.lang)}  ${targetStatusText(t.status, ctx.lang)}${t.error ? `  ${t.error}` : ""}`);
-      return [head, ...perTarget, "", ...data.message];
+      return [head, ...perTarget, "", ...plainLines(data.message)];
     });
     return r.targets.some((t) => t.status === "failed") ? 1 : 0;
   },

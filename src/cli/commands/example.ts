@@ -9,7 +9,7 @@ export const exampleReset: Command = {
   args: [],
   summary: w("重新生成示例方案（示例）：按当前月份改写日期，附县（市、区）分解和几个月的模拟月报", "Make the example plan (示例) again, dated around this month, with a county split and generated reports"),
   help: w(
-    "  示例方案由第一个真实方案生成，名称都带「示例」；已有的示例方案连同其月报一起删除后重建。\n  首次启动且未配置钉钉/Slack 时会自动生成（DUBAN_EXAMPLE=auto|on|off）。",
+    "  示例方案由第一个真实方案生成，名称都带「示例」；已有的示例方案连同其月报一起删除后重建。\n  首次启动且未配置钉钉或 Slack 时会自动生成（设 DUBAN_EXAMPLE=on 则总是生成，DUBAN_EXAMPLE=off 则不生成）。",
     "  Made from the first real plan and named 示例 everywhere; an existing example and its reports are removed first.\n  Made on the first start when no chat platform is configured (DUBAN_EXAMPLE=auto|on|off).",
   ),
   options: {},

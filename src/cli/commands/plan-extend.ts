@@ -30,7 +30,7 @@ export const planExtend: Command = {
     if (!to) throw new UsageError(w(`看不懂月份「${toText}」，请写成 2026-12`, `cannot read the month "${toText}"; write 2026-12`));
     const plan = await resolvePlan(ctx);
     const { prisma } = await ctx.db();
-    const r = await extendPlan(prisma, plan.id, to, { actor: ctx.actor, platform: "cli", rawInput: `plan extend --to ${toText}` });
+    const r = await extendPlan(prisma, plan.id, to, { actor: ctx.actor, platform: "cli", rawInput: `duban plan extend --to ${toText}` });
     if (!r.ok) {
       if (r.problem === "before_start") throw new CliError(w(`报送期不能在开始月（${periodLabel(r.start, "zh")}）之前结束`, `the span cannot end before it starts (${periodLabel(r.start, "en")})`), { error: r.problem });
       if (r.problem === "reports_after") {

@@ -4,7 +4,11 @@ import { stringify as toYaml } from "yaml";
 import { planDataToDocument } from "../../domain/plan/plan-document.js";
 import type { Unplaced } from "../../domain/plan/types.js";
 import { w } from "../../i18n/lang.js";
+import { fileErrorWords } from "../../i18n/cli-words.js";
+import { dateWords } from "../../i18n/time-words.js";
+import { isCivilDate } from "../../domain/calendar/civil-date.js";
 import {
+  BASIS_WORDS_ZH,
   changeLine,
   INDICATOR_KIND_WORDS,
   SOURCE_ERROR_WORDS,
@@ -71,7 +75,7 @@ function summaryLines(data: PlanData, lang: Lang): string[] {
       .join(lang === "zh" ? "，" : ", ");
   return lang === "zh"
     ? [
-        `方案 ${s.code}：${s.title}（${s.years}）`,
+        `方案 ${s.code}：${s.title}（${data.startYear}—${data.endYear}年）`,
         `  任务组 ${s.groups} 个，重点任务/保障措施 ${s.tasks} 项，责任条款 ${s.workItems} 条`,
         `  单位：${kinds(s.units, UNIT_KIND_WORDS)}`,
         `  指标 ${data.indicators.length} 个：${kinds(s.indicators, INDICATOR_KIND_WORDS)}`,
@@ -87,12 +91,12 @@ function summaryLines(data: PlanData, lang: Lang): string[] {
 function planDetailLines(data: PlanData, lang: Lang): string[] {
   const lines = summaryLines(data, lang);
   for (const g of data.groups) {
-    lines.push("", `(${g.code}) ${g.title}`);
+    lines.push("", lang === "zh" ? `（${g.code}）${g.title}` : `(${g.code}) ${g.title}`);
     for (const t of g.tasks) {
       lines.push(`  ${t.code}. ${t.title}`);
       for (const wi of t.workItems) {
-        const co = wi.co.length ? ` + ${wi.co.join("、")}` : "";
-        lines.push(`    [${wi.ref}] ${lang === "zh" ? "牵头" : "lead"}: ${wi.lead}${co}`);
+        const co = wi.co.length ? (lang === "zh" ? `；配合：${wi.co.join("、")}` : ` + ${wi.co.join("、")}`) : "";
+        lines.push(`    [${wi.ref}] ${lang === "zh" ? "牵头：" : "lead: "}${wi.lead}${co}`);
         for (const ind of data.indicators.filter((i) => i.workItem === wi.ref)) {
           lines.push(`        ${indicatorLine(ind, lang)}`);
         }
@@ -114,7 +118,15 @@ export function indicatorLine(ind: PlanData["indicators"][number], lang: Lang): 
       ? `（已分解到 ${Object.keys(ind.shares).length} 个县（市、区））`
       : ` (split across ${Object.keys(ind.shares).length} counties)`
     : "";
+  if (lang === "zh") return `${ind.code} ${ind.name} ${cmp} ${ind.target}${ind.unit}（${INDICATOR_KIND_WORDS[ind.kind].zh}，期限 ${deadlineWords(ind.deadline)}）${ind.headline ? " ★" : ""}${shares}`;
   return `${ind.code} ${ind.name} ${cmp} ${ind.target}${ind.unit} [${INDICATOR_KIND_WORDS[ind.kind][lang]}, ${ind.deadline}]${ind.headline ? " ★" : ""}${shares}`;
+}
+
+/** A deadline as written in the plan (2023-12-31, 2023) as an office writes it: 2023年12月31日, 2023年. */
+function deadlineWords(deadline: string): string {
+  if (isCivilDate(deadline)) return dateWords(deadline, "zh");
+  const y = /^(\d{4})$/u.exec(deadline);
+  return y ? `${y[1]}年` : deadline;
 }
 
 function unplacedLines(unplaced: Unplaced[], lang: Lang): string[] {
@@ -190,7 +202,7 @@ export const planImport: Command = {
     try {
       bytes = await readFile(resolve(ctx.cwd, file));
     } catch (e) {
-      throw new CliError(w(`无法读取 ${file}：${(e as Error).message}`, `cannot read ${file}: ${(e as Error).message}`));
+      throw new CliError(w(`无法读取 ${file}：${fileErrorWords(e as Error, "zh")}`, `cannot read ${file}: ${(e as Error).message}`));
     }
     const kind = workbookKind(bytes, file);
     if (kind === "legacy_xls") {
@@ -210,7 +222,7 @@ export const planImport: Command = {
     if (!source.ok) {
       const head = SOURCE_ERROR_WORDS[source.code];
       throw new CliError(
-        w(`${file}：${head.zh}。${source.detail}。未写入任何内容。`, `${file}: ${head.en}. ${source.detail}. Nothing was written.`),
+        w(`${file}：${head.zh}${sourceWhereZh(source)}。未写入任何内容。`, `${file}: ${head.en}. ${source.detail}. Nothing was written.`),
         { error: source.code, detail: source.detail, problems: source.problems ?? [] },
       );
     }
@@ -248,6 +260,16 @@ export const planImport: Command = {
   },
 };
 
+/**
+ * Where a plan file is wrong, for a Chinese reader: the line of a YAML syntax error, the fields
+ * (paths in the file, codes) of a schema or reference problem. The parser's own sentences are English.
+ */
+function sourceWhereZh(source: { detail: string; problems?: { path: string }[] }): string {
+  if (source.problems?.length) return `（位置：${[...new Set(source.problems.map((p) => p.path))].slice(0, 8).join("、")}）`;
+  const line = /\(line (\d+)\)/u.exec(source.detail)?.[1];
+  return line ? `（第 ${line} 行）` : "";
+}
+
 /** `plan import x.xlsx`: the 任务分解表. Exit 1 when the sheet has errors or unaccepted sums stop the write. */
 async function importWorkbook(ctx: CommandContext, file: string, bytes: Buffer): Promise<number> {
   for (const flag of ["code", "title"] as const) {
@@ -272,7 +294,7 @@ async function importWorkbook(ctx: CommandContext, file: string, bytes: Buffer):
   if (!outcome.ok) {
     if ("detail" in outcome) {
       throw new CliError(
-        w(`${file}：无法作为 .xlsx 工作簿读取（${outcome.detail}）。未写入任何内容。`, `${file}: cannot be read as an .xlsx workbook (${outcome.detail}). Nothing was written.`),
+        w(`${file}：无法作为 .xlsx 工作簿读取，文件可能已损坏。未写入任何内容。`, `${file}: cannot be read as an .xlsx workbook (${outcome.detail}). Nothing was written.`),
         { error: outcome.problem, detail: outcome.detail },
       );
     }
@@ -370,7 +392,7 @@ export const planTemplate: Command = {
   name: ["plan", "template"],
   args: [],
   summary: w(
-    "生成任务分解表（.xlsx）：每个指标一行、每个县（市、区）一列，填好后用 plan import 导入",
+    "生成任务分解表（.xlsx）：每个指标一行、每个县（市、区）一列，填好后用 duban plan import 导入",
     "Write the task split workbook (.xlsx): a row per target, a column per county; fill it, then plan import it",
   ),
   help: w(
@@ -407,7 +429,7 @@ export const planTemplate: Command = {
     try {
       await writeFile(resolve(ctx.cwd, out), outcome.bytes);
     } catch (e) {
-      throw new CliError(w(`无法写入 ${out}：${(e as Error).message}`, `cannot write ${out}: ${(e as Error).message}`));
+      throw new CliError(w(`无法写入 ${out}：${fileErrorWords(e as Error, "zh")}`, `cannot write ${out}: ${(e as Error).message}`));
     }
     const s = outcome.summary;
     ctx.print({ file: out, plan: { code: outcome.code, title: outcome.title }, ...s }, () =>
@@ -439,11 +461,7 @@ export const planExport: Command = {
     const file = ctx.positionals[0];
     if (!file) throw new UsageError(w("缺少文件参数", "missing <file.yaml>"));
     const data = await requirePlan(ctx);
-    const yaml =
-      "# Duban plan export. Edit, then: duban plan import <this file> [--apply]\n" +
-      "# kinds: cumulative per_year stock ratio growth reduction; comparator: gte | lte\n" +
-      "# shares: per-county targets, e.g.  shares: { 义乌市: 20, 东阳市: 10 }\n" +
-      toYaml(planDataToDocument(data), { lineWidth: 0 });
+    const yaml = EXPORT_HEADER[ctx.lang] + toYaml(planDataToDocument(data), { lineWidth: 0 });
     if (file === "-") {
       ctx.out(yaml);
       return 0;
@@ -454,6 +472,24 @@ export const planExport: Command = {
     ]);
     return 0;
   },
+};
+
+/** The export's first lines: how to edit the file and what its codes mean (the keys and codes stay as they are). */
+const EXPORT_HEADER: Record<Lang, string> = {
+  zh: [
+    "# 督办方案导出文件。修改后导入：duban plan import <本文件>（先看差异，再加 --apply 写入）",
+    `# 指标类型 kind：${Object.entries(INDICATOR_KIND_WORDS).map(([k, v]) => `${k} ${v.zh}`).join("、")}`,
+    "# 达标方向 comparator：gte 不低于、lte 不高于",
+    `# 报送口径 basis：${Object.entries(BASIS_WORDS_ZH).map(([k, v]) => `${k} ${v}`).join("、")}`,
+    '# 分解到各县（市、区）的目标写在 shares 下，如 shares: { "义乌市": 20, "东阳市": 10 }',
+    "",
+  ].join("\n"),
+  en: [
+    "# Duban plan export. Edit, then: duban plan import <this file> [--apply]",
+    "# kinds: cumulative per_year annual_total stock ratio growth reduction; comparator: gte | lte",
+    "# shares: per-county targets, e.g.  shares: { 义乌市: 20, 东阳市: 10 }",
+    "",
+  ].join("\n"),
 };
 
 export const indicatorList: Command = {

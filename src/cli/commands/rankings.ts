@@ -5,6 +5,8 @@ import { dateTimeText, explainLines, kindLabel, score, unrankedText, windowLabel
 import { w } from "../../i18n/lang.js";
 import type { RankingKind } from "../../domain/ranking/score.js";
 import { resolvePlan } from "../plan-option.js";
+import { plainLines } from "../plain-text.js";
+import { toSimplified } from "../../domain/plan/script.js";
 import { buildBriefingPosters } from "../../reminders/build-briefing-posters.js";
 import { postBriefing, type TargetResult, type TargetStatus } from "../../services/post-briefing.js";
 import type { Lang } from "../../i18n/lang.js";
@@ -33,27 +35,31 @@ function quarterArg(ctx: CommandContext): string {
     if (!/^\d{4}$/u.test(year.trim())) throw new UsageError(w(`看不懂年份「${year}」，请写成 2026`, `cannot read the year "${year}"; write 2026`));
     return year.trim();
   }
-  if (!text) throw new UsageError(w("需要 --quarter 或 --year，例如 --quarter 2026Q3、--year 2026", "need --quarter or --year, e.g. --quarter 2026Q3, --year 2026"));
-  if (!parseWindow(text)) throw new UsageError(w(`看不懂「${text}」，请写成 2026Q3、2026年第三季度、2026 或 2026-10`, `cannot read "${text}"; write 2026Q3, 2026 or 2026-10`));
+  if (!text) throw new UsageError(w("需要 --quarter 或 --year，例如 --quarter 2026年第三季度、--year 2026", "need --quarter or --year, e.g. --quarter 2026Q3, --year 2026"));
+  if (!parseWindow(text)) throw new UsageError(w(`看不懂「${text}」，请写成 2026年第三季度、2026年或2026年10月`, `cannot read "${text}"; write 2026Q3, 2026 or 2026-10`));
   return text;
 }
 
+/** --kind in either language: 县 / 县市区 / county, 部门 / 牵头部门 / department. */
+const KINDS: Record<string, RankingKind> = { county: "county", 县: "county", 县市区: "county", "县（市、区）": "county", department: "department", 部门: "department", 牵头部门: "department" };
+
 function kindArg(ctx: CommandContext): RankingKind {
-  const k = (ctx.values.kind as string | undefined) ?? "county";
-  if (k !== "department" && k !== "county") throw new UsageError(w("--kind 只能是 department（牵头部门）或 county（县市区）", "--kind must be department or county"));
-  return k;
+  const k = toSimplified(((ctx.values.kind as string | undefined) ?? "county").trim());
+  const kind = KINDS[k];
+  if (!kind) throw new UsageError(w(`--kind 只能是 县（县市区，默认）或 部门（牵头部门），收到「${k}」`, `--kind must be county or department, got "${k}"`));
+  return kind;
 }
 
 const common = { quarter: { type: "string" as const }, year: { type: "string" as const }, kind: { type: "string" as const }, plan: { type: "string" as const } };
 const HELP = w(
-  "  --quarter 2026Q3（也可写 2026年第三季度；2026 为年度，2026-10 为月份）  --year 2026 年度考核\n  --kind county（县市区，默认）或 department（牵头部门）",
+  "  --quarter 2026年第三季度（写 2026年 为年度，2026年10月 为月份）  --year 2026 年度考核\n  --kind 县（县市区，默认）或 部门（牵头部门）",
   "  --quarter 2026Q3 (or 2026 for the year, 2026-10 for a month)  --year 2026 for the annual assessment (年度考核)\n  --kind county|department (default county)",
 );
 
 export const rankingCompute: Command = {
   name: ["ranking", "compute"],
   args: [],
-  summary: w("计算排名(不保存)", "Compute a ranking (stores nothing)"),
+  summary: w("计算排名（不保存）", "Compute a ranking (stores nothing)"),
   help: HELP,
   options: common,
   async run(ctx) {
@@ -80,9 +86,9 @@ export const rankingCompute: Command = {
 export const rankingPost: Command = {
   name: ["ranking", "post"],
   args: [],
-  summary: w("发布季度通报或年度考核(同一期只发布一次)", "Publish the quarterly briefing or the annual assessment (once per window)"),
+  summary: w("发布季度通报或年度考核（同一期只发布一次）", "Publish the quarterly briefing or the annual assessment (once per window)"),
   help: w(
-    `${HELP.zh}\n  --dry-run 只显示,不保存\n  --retry 重发上次失败或结果不明的专班群`,
+    `${HELP.zh}\n  --dry-run 只显示，不保存\n  --retry 重发上次失败或结果不明的专班群`,
     `${HELP.en}\n  --dry-run shows it and stores nothing\n  --retry posts again to groups whose last attempt failed or is uncertain`,
   ),
   options: { ...common, "dry-run": { type: "boolean" }, retry: { type: "boolean" } },
@@ -130,7 +136,7 @@ export const rankingPost: Command = {
       const would = zh
         ? `消息${data.wouldPost.message.length}行，图表${data.wouldPost.chartBytes}字节，工作簿${data.wouldPost.workbookBytes}字节`
         : `A ${data.wouldPost.message.length}-line message, a ${data.wouldPost.chartBytes}-byte PNG chart, a ${data.wouldPost.workbookBytes}-byte workbook`;
-      return [head, ...perTarget, would, "", ...data.wouldPost.message];
+      return [head, ...perTarget, would, "", ...plainLines(data.wouldPost.message)];
     });
     return r.targets.some((t) => t.status === "failed") ? 1 : 0;
   },
@@ -158,7 +164,7 @@ export const rankingExplain: Command = {
     }
     ctx.print(r, () => [
       ctx.lang === "zh" ? `${r.explanation.name} ${windowLabel(r.explanation.window, ctx.lang)}排名计算说明` : `${r.explanation.name} ${windowLabel(r.explanation.window, ctx.lang)}: how the score is computed`,
-      ...explainLines(r.explanation, ctx.lang),
+      ...plainLines(explainLines(r.explanation, ctx.lang)),
     ]);
     return 0;
   },
@@ -167,7 +173,7 @@ export const rankingExplain: Command = {
 export const exportCommand: Command = {
   name: ["export"],
   args: [],
-  summary: w("导出通报 Excel(排名、分指标、原始数据)", "Export the briefing workbook (ranking, per indicator, raw data)"),
+  summary: w("导出通报工作簿（排名、分指标、原始数据）", "Export the briefing workbook (ranking, per indicator, raw data)"),
   help: w(`${HELP.zh}\n  --out 文件.xlsx`, `${HELP.en}\n  --out file.xlsx`),
   options: { ...common, out: { type: "string" } },
   async run(ctx) {

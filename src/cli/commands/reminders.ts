@@ -12,8 +12,11 @@ import { writeAudit } from "../../persistence/audit-repository.js";
 import { deliveriesFor } from "../../persistence/delivery-repository.js";
 import { planName } from "../../domain/obligations/obligations.js";
 import { wallClock } from "../../domain/calendar/zoned-time.js";
-import { audienceWords, stepWords } from "../../i18n/schedule-words.js";
-import { dateTimeWords } from "../../i18n/time-words.js";
+import { audienceWords, settingName, stepWords } from "../../i18n/schedule-words.js";
+import { dateTimeWords, dateWords } from "../../i18n/time-words.js";
+import { chatUserWords, platformWords } from "../../i18n/platform-words.js";
+import { auditActorWords } from "../../i18n/audit-words.js";
+import { zonedInstant } from "../../domain/calendar/zoned-time.js";
 import { isoInZone } from "../../i18n/iso-time.js";
 import { resolvePlan } from "../plan-option.js";
 import { calendarOverrides, loadSchedule, putCalendarDays, removeCalendarDay, saveSchedule } from "../../persistence/schedule-repository.js";
@@ -29,8 +32,6 @@ async function plan(ctx: CommandContext) {
   return { prisma, plan: await resolvePlan(ctx) };
 }
 
-const PLATFORM_WORDS: Record<string, { zh: string; en: string }> = { slack: { zh: "Slack", en: "Slack" }, dingtalk: { zh: "钉钉", en: "DingTalk" } };
-const platformWords = (p: string, lang: "zh" | "en") => PLATFORM_WORDS[p]?.[lang] ?? p;
 
 const STATUS_WORDS: Record<string, { zh: string; en: string }> = {
   claimed: { zh: "待发送", en: "claimed" },
@@ -78,7 +79,7 @@ function viewLines(v: Awaited<ReturnType<typeof scheduleView>>, lang: "zh" | "en
   const group = (id: string | undefined) => id ?? (zh ? "未设置" : "not set");
   const lines = zh
     ? [
-        `方案《${v.planName}》（${v.stored ? `${v.updatedBy} 于 ${when(v.updatedAt!)} 设置` : "默认设置"}，时区 ${tz}）`,
+        `方案《${v.planName}》（${v.stored ? `${auditActorWords(v.updatedBy ?? "", "zh")} 于 ${when(v.updatedAt!)} 设置` : "默认设置"}，时区 ${tz}）`,
         `  截止：${due}；每月 ${c.window.opensOnDay} 日开始填报；提前 ${c.ladder.beforeDueWorkdays} 个工作日提醒；逾期后每 ${c.ladder.repeatEveryWorkdays} 个工作日通报专班${c.ladder.maxRepeats !== undefined ? `（最多 ${c.ladder.maxRepeats} 次）` : ""}`,
         `  发送时间 ${c.sendAt}；免打扰 ${c.quietHours.start}—${c.quietHours.end}${c.quietHours.skipNonWorkdays ? "，节假日不发" : ""}`,
         `  专班群：Slack ${group(c.taskforce.slack)}，钉钉 ${group(c.taskforce.dingtalk)}`,
@@ -112,21 +113,21 @@ export const scheduleShow: Command = {
   },
 };
 
-export const scheduleList: Command = { ...scheduleShow, name: ["schedule", "list"], summary: w("同 schedule show", "Same as schedule show") };
+export const scheduleList: Command = { ...scheduleShow, name: ["schedule", "list"], summary: w("同 duban schedule show", "Same as schedule show") };
 
 export const scheduleSet: Command = {
   name: ["schedule", "set"],
   args: ["<key>", "<value>"],
-  summary: w("修改提醒设置(截止日、提前、重复、免打扰、发送时间、专班群…)", "Change a reminder setting (due, before, repeat, quiet, sendAt, taskforce …)"),
+  summary: w("修改提醒设置（截止日、提前、重复、免打扰、发送时间、专班群…）", "Change a reminder setting (due, before, repeat, quiet, sendAt, taskforce …)"),
   help: w(
-    `键: ${SETTING_KEYS.join(" ")}\n例: duban schedule set 截止日 第5个工作日 ; duban schedule set 免打扰 20:00-08:00 ; duban schedule set 专班群 "钉钉 cidXXXX"`,
+    `设置项：${SETTING_KEYS.map((k) => settingName(k, "zh")).join("、")}\n例：duban schedule set 截止日 第5个工作日\n例：duban schedule set 免打扰 20:00-08:00\n例：duban schedule set 专班群 "钉钉 cidXXXX"`,
     `keys: ${SETTING_KEYS.join(" ")}\ne.g. duban schedule set due 5 ; duban schedule set quiet 20:00-08:00 ; duban schedule set taskforce "slack C0123"`,
   ),
   options: { plan: { type: "string" } },
   async run(ctx) {
     const [key, ...rest] = ctx.positionals;
     const value = rest.join(" ");
-    if (!key || !value) throw new UsageError(w("需要 <键> 和 <值>", "need <key> and <value>"));
+    if (!key || !value) throw new UsageError(w("需要 <设置项> 和 <值>", "need <key> and <value>"));
     const { prisma, plan: p } = await plan(ctx);
     const { config } = await loadSchedule(prisma, p.id);
     const r = applySetting(config, key, value);
@@ -144,20 +145,23 @@ export const scheduleSet: Command = {
 export const remindRun: Command = {
   name: ["remind", "run"],
   args: [],
-  summary: w("按某一时刻执行提醒(补发、测试);--dry-run 只列出将发给谁", "Run the reminder ladder as of a moment (resend, test); --dry-run lists who would get what"),
-  help: w("  --at <ISO时间>  默认现在\n  --dry-run       不发送、不写入", "  --at <ISO time>  default now\n  --dry-run        send nothing, write nothing"),
+  summary: w("按某一时刻执行提醒（补发、测试）；--dry-run 只列出将发给谁", "Run the reminder ladder as of a moment (resend, test); --dry-run lists who would get what"),
+  help: w(
+    "  --at <时间>  按方案时区的时间（默认现在）\n  --dry-run    不发送、不写入\n例：duban remind run --dry-run --at \"2026-11-06 09:00\"",
+    "  --at <time>   on the plan's clock (\"2026-11-06 09:00\") or an ISO instant; default now\n  --dry-run     send nothing, write nothing",
+  ),
   options: { at: { type: "string" }, "dry-run": { type: "boolean" }, plan: { type: "string" } },
   async run(ctx) {
     const atText = ctx.values.at as string | undefined;
-    const at = atText ? new Date(atText) : new Date();
-    if (Number.isNaN(at.getTime())) throw new UsageError(w(`--at 不是有效时间: ${atText}`, `--at is not a time: ${atText}`));
     const { prisma, plan: p } = await plan(ctx);
+    const at = atText ? readInstant(atText, p.timeZone) : new Date();
+    if (Number.isNaN(at.getTime())) throw new UsageError(w(`看不懂 --at 的时间「${atText}」，请写成「2026-11-06 09:00」（方案时区）`, `--at is not a time: ${atText}`));
     const dryRun = Boolean(ctx.values["dry-run"]);
     const config = ctx.config();
     // A dry run plans for every platform; a real run sends through the configured ones.
     const senders = dryRun ? { slack: dryRunSender("slack"), dingtalk: dryRunSender("dingtalk") } : buildSenders(config);
     if (!dryRun && !Object.keys(senders).length) {
-      throw new CliError(w("没有配置 Slack 或钉钉,无法发送;可加 --dry-run 查看将发给谁", "Neither Slack nor DingTalk is configured; add --dry-run to see who would get what"));
+      throw new CliError(w("没有配置 Slack 或钉钉，无法发送；可加 --dry-run 查看将发给谁", "Neither Slack nor DingTalk is configured; add --dry-run to see who would get what"));
     }
     const bot = createBot({ db: prisma, store: createStore(prisma), clock: systemClock(p.timeZone) });
     const report = await runReminders(
@@ -165,18 +169,42 @@ export const remindRun: Command = {
       { at, dryRun, ignoreLastRun: Boolean(atText) },
     );
     const zh = ctx.lang === "zh";
-    ctx.print(report, () => [
+    // --json: instants as ISO with the plan's offset, like every other command.
+    const data = { ...report, at: isoInZone(at, p.timeZone), steps: report.steps.map((x) => ({ ...x, at: isoInZone(new Date(x.at), p.timeZone) })) };
+    ctx.print(data, () => [
       zh ? `《${planName(p)}》截至 ${dateTimeWords(at, p.timeZone, "zh")}${report.sendingAllowed ? "：" : "（免打扰时段，不发送）："}` : `${planName(p)} as of ${dateTimeWords(at, p.timeZone, "en")}${report.sendingAllowed ? "" : " (quiet time: nothing is sent)"}:`,
       ...(report.steps.length ? [] : [zh ? "  此刻没有到期的提醒。" : "  No step is due now."]),
       ...report.steps.map((s) => `  ${periodLabelFromKey(s.period, ctx.lang)} ${stepWords(s.step, ctx.lang)} → ${audienceWords(s.audience, ctx.lang)}`),
-      ...report.planned.map((d) => `    ${platformWords(d.platform, ctx.lang)} ${d.recipient} ${d.unit ?? ""}：${d.title}`),
-      ...(report.noRecipient.length ? [(zh ? "  没有可送达的联络员（请先绑定）：" : "  No reachable liaison (bind one first): ") + report.noRecipient.join(zh ? "、" : ", ")] : []),
+      ...report.planned.map((d) =>
+        zh
+          ? `    ${recipientWords(d.platform, d.recipient)} ${d.unit ?? "专班群"}：${d.title}`
+          : `    ${platformWords(d.platform, ctx.lang)} ${d.recipient.replace(/^group:/u, "")} ${d.unit ?? "task-force group"}: ${d.title}`,
+      ),
+      ...(report.noRecipient.length ? [(zh ? "  无人可送达（请先绑定联络员或设置专班群）：" : "  No reachable liaison (bind one first): ") + report.noRecipient.join(zh ? "、" : ", ")] : []),
       ...report.skipped.map((s) => `  ${zh ? "跳过" : "skip"} ${periodLabelFromKey(s.period, ctx.lang)} ${stepWords(s.step, ctx.lang)}：${SKIP_WORDS[s.reason]?.[ctx.lang] ?? s.reason}`),
       ...(dryRun ? [] : [zh ? `已发送 ${report.sent}，失败 ${report.failed}，此前已发 ${report.alreadyDone}` : `sent ${report.sent}, failed ${report.failed}, already done ${report.alreadyDone}`]),
     ]);
     return report.failed ? 1 : 0;
   },
 };
+
+/** "2026-11-06 09:00" on the plan's clock, or an ISO instant ("2026-11-06T01:00:00Z"); an invalid Date otherwise. */
+function readInstant(text: string, timeZone: string): Date {
+  const wall = /^\s*(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?\s*$/u.exec(text);
+  if (wall && isCivilDate(wall[1]!)) {
+    const minutes = wall[2] === undefined ? 0 : Number(wall[2]) * 60 + Number(wall[3]);
+    return minutes < 24 * 60 ? zonedInstant(wall[1]!, minutes, timeZone) : new Date(Number.NaN);
+  }
+  return new Date(text);
+}
+
+/** A ledger recipient as people read it: "钉钉群 cid…", "Slack U012ABC（工作区 T1）". */
+function recipientWords(platform: string, recipient: string): string {
+  const group = /^group:(.+)$/u.exec(recipient);
+  if (group) return `${platformWords(platform, "zh")}群 ${group[1]}`;
+  const user = /^([^:]*):(.+)$/u.exec(recipient);
+  return user ? chatUserWords({ platform, tenant: user[1]!, userId: user[2]! }, "zh") : `${platformWords(platform, "zh")} ${recipient}`;
+}
 
 /** Dry runs only plan: a sender that is never called. */
 function dryRunSender(platform: "slack" | "dingtalk") {
@@ -190,7 +218,7 @@ function dryRunSender(platform: "slack" | "dingtalk") {
 export const remindStatus: Command = {
   name: ["remind", "status"],
   args: [],
-  summary: w("每个单位的提醒发送情况:发了什么、何时、哪些失败", "Per unit: which reminders were sent, when, and what failed"),
+  summary: w("每个单位的提醒发送情况：发了什么、何时、哪些失败", "Per unit: which reminders were sent, when, and what failed"),
   options: { period: { type: "string" }, plan: { type: "string" } },
   async run(ctx) {
     const { prisma, plan: p } = await plan(ctx);
@@ -199,7 +227,7 @@ export const remindStatus: Command = {
     if (text) {
       const clock = systemClock(p.timeZone);
       const r = parsePeriod(text, { now: clock.now(), timeZone: clock.timeZone, openPeriod: clock.openPeriod() });
-      if (!r.ok) throw new UsageError(w(`看不懂月份「${text}」`, `cannot read the month "${text}"`));
+      if (!r.ok) throw new UsageError(w(`看不懂月份「${text}」，请写成 2026-10 或 2026年10月`, `cannot read the month "${text}"`));
       period = periodKey(r.period);
     }
     const rows = await deliveriesFor(prisma, p.id, period);
@@ -219,7 +247,7 @@ export const remindStatus: Command = {
     const zh = ctx.lang === "zh";
     ctx.print(data, () =>
       data.length
-        ? data.map((d) => `${periodLabelFromKey(d.period, ctx.lang)} ${stepWords(d.step, ctx.lang)} ${d.unit === "专班群" && !zh ? "task force" : d.unit} ${platformWords(d.platform, ctx.lang)}:${d.recipient.replace(/^group:/u, "")} ${STATUS_WORDS[d.status]?.[ctx.lang] ?? d.status}${d.sentAt ? ` ${dateTimeWords(new Date(d.sentAt), p.timeZone, ctx.lang)}` : ""}${d.error ? `  ✗ ${d.error}` : ""}`)
+        ? data.map((d) => `${periodLabelFromKey(d.period, ctx.lang)} ${stepWords(d.step, ctx.lang)} ${d.unit === "专班群" && !zh ? "task force" : d.unit} ${zh ? recipientWords(d.platform, d.recipient) : `${platformWords(d.platform, ctx.lang)}:${d.recipient.replace(/^group:/u, "")}`} ${STATUS_WORDS[d.status]?.[ctx.lang] ?? d.status}${d.sentAt ? ` ${dateTimeWords(new Date(d.sentAt), p.timeZone, ctx.lang)}` : ""}${d.error ? `  ✗ ${d.error}` : ""}`)
         : [zh ? "还没有提醒记录" : "No reminders yet"],
     );
     return 0;
@@ -229,7 +257,7 @@ export const remindStatus: Command = {
 export const calendarList: Command = {
   name: ["calendar", "list"],
   args: [],
-  summary: w("列出管理员录入的节假日/调休日,并提示缺少哪一年的日历", "List admin-entered holidays and make-up days, and which years are missing"),
+  summary: w("列出管理员录入的节假日和调休日，并提示缺少哪一年的日历", "List admin-entered holidays and make-up days, and which years are missing"),
   options: {},
   async run(ctx) {
     const { prisma } = await ctx.db();
@@ -237,7 +265,7 @@ export const calendarList: Command = {
     const year = Number(wallClock(new Date(), "Asia/Shanghai").date.slice(0, 4));
     const missing = createWorkingCalendar({ overrides: days }).missingYears(year, year + 1);
     ctx.print({ days, missingYears: missing }, () => [
-      ...days.map((d) => `${d.date} ${d.workday ? (ctx.lang === "zh" ? "上班" : "working day") : ctx.lang === "zh" ? "放假" : "holiday"}${d.name ? ` ${d.name}` : ""}`),
+      ...days.map((d) => `${ctx.lang === "zh" ? dateWords(d.date, "zh") : d.date} ${d.workday ? (ctx.lang === "zh" ? "上班" : "working day") : ctx.lang === "zh" ? "放假" : "holiday"}${d.name ? ` ${d.name}` : ""}`),
       ...(missing.length ? [ctx.lang === "zh" ? `⚠ 缺少 ${missing.join("、")} 年的放假安排` : `⚠ Missing calendar for ${missing.join(", ")}`] : []),
     ]);
     return 0;
@@ -247,17 +275,17 @@ export const calendarList: Command = {
 export const calendarAdd: Command = {
   name: ["calendar", "add"],
   args: ["<YYYY-MM-DD[..YYYY-MM-DD]>", "<holiday|workday>", "[name]"],
-  summary: w("录入放假或调休上班日(国务院公布次年安排后)", "Enter holidays or make-up working days (once the State Council publishes next year's calendar)"),
-  help: w("例: duban calendar add 2027-10-01..2027-10-07 holiday 国庆节 ; duban calendar add 2027-09-26 workday 国庆调休", "e.g. duban calendar add 2027-10-01..2027-10-07 holiday 国庆节"),
+  summary: w("录入放假或调休上班日（国务院公布次年安排后）", "Enter holidays or make-up working days (once the State Council publishes next year's calendar)"),
+  help: w("例：duban calendar add 2027-10-01..2027-10-07 放假 国庆节\n例：duban calendar add 2027-09-26 上班 国庆调休", "e.g. duban calendar add 2027-10-01..2027-10-07 holiday 国庆节"),
   options: {},
   async run(ctx) {
     const [range, kind, ...nameParts] = ctx.positionals;
-    if (!range || !kind) throw new UsageError(w("需要日期和 holiday|workday", "need a date and holiday|workday"));
+    if (!range || !kind) throw new UsageError(w("需要 <日期> 和 <放假|上班>", "need a date and holiday|workday"));
     const workday = /^(workday|上班|工作日)$/.test(kind) ? true : /^(holiday|放假|休息)$/.test(kind) ? false : undefined;
-    if (workday === undefined) throw new UsageError(w(`第二个参数必须是 holiday 或 workday,收到 ${kind}`, `second argument must be holiday or workday, got ${kind}`));
+    if (workday === undefined) throw new UsageError(w(`第二个参数须为 放假 或 上班，填的是「${kind}」`, `second argument must be holiday or workday, got ${kind}`));
     const [from, to = from] = range.split("..");
     if (!from || !isCivilDate(from) || !to || !isCivilDate(to) || to < from) {
-      throw new UsageError(w(`日期格式应为 2027-10-01 或 2027-10-01..2027-10-07,收到 ${range}`, `dates must look like 2027-10-01 or 2027-10-01..2027-10-07, got ${range}`));
+      throw new UsageError(w(`日期应写成「2027-10-01」或「2027-10-01..2027-10-07」，填的是「${range}」`, `dates must look like 2027-10-01 or 2027-10-01..2027-10-07, got ${range}`));
     }
     const days = [];
     for (let d = new Date(`${from}T00:00:00Z`); d.toISOString().slice(0, 10) <= to; d.setUTCDate(d.getUTCDate() + 1)) {
@@ -266,7 +294,7 @@ export const calendarAdd: Command = {
     }
     const { prisma } = await ctx.db();
     await putCalendarDays(prisma, days, ctx.actor);
-    await writeAudit(prisma, { actor: ctx.actor, platform: "cli", action: "calendar.add", subject: range, rawInput: ctx.positionals.join(" "), result: "ok", details: { days: days.length, workday } });
+    await writeAudit(prisma, { actor: ctx.actor, platform: "cli", action: "calendar.add", subject: range, rawInput: ["duban", "calendar", "add", ...ctx.positionals].join(" "), result: "ok", details: { days: days.length, workday } });
     ctx.print({ added: days.length, days }, () => [ctx.lang === "zh" ? `已录入 ${days.length} 天` : `Entered ${days.length} day(s)`]);
     return 0;
   },
@@ -279,11 +307,11 @@ export const calendarRemove: Command = {
   options: {},
   async run(ctx) {
     const date = ctx.positionals[0];
-    if (!date || !isCivilDate(date)) throw new UsageError(w("需要日期 YYYY-MM-DD", "need a date YYYY-MM-DD"));
+    if (!date || !isCivilDate(date)) throw new UsageError(w("需要日期，写成「2027-09-26」", "need a date YYYY-MM-DD"));
     const { prisma } = await ctx.db();
-    if (!(await removeCalendarDay(prisma, date))) throw new CliError(w(`${date} 没有录入`, `${date} was not entered`));
+    if (!(await removeCalendarDay(prisma, date))) throw new CliError(w(`${dateWords(date, "zh")} 没有录入`, `${date} was not entered`));
     await writeAudit(prisma, { actor: ctx.actor, platform: "cli", action: "calendar.remove", subject: date, result: "ok" });
-    ctx.print({ removed: date }, () => [ctx.lang === "zh" ? `已删除 ${date}` : `Removed ${date}`]);
+    ctx.print({ removed: date }, () => [ctx.lang === "zh" ? `已删除 ${dateWords(date, "zh")}` : `Removed ${date}`]);
     return 0;
   },
 };

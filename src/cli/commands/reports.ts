@@ -5,6 +5,8 @@ import { periodLabelFromKey } from "../../i18n/report-words.js";
 import { writeAudit } from "../../persistence/audit-repository.js";
 import { resolvePlan } from "../plan-option.js";
 import { dateTimeWords } from "../../i18n/time-words.js";
+import { auditActorWords } from "../../i18n/audit-words.js";
+import { inputWords } from "../../i18n/cli-words.js";
 import { isoInZone } from "../../i18n/iso-time.js";
 import { findReport, listReports } from "../../persistence/report-repository.js";
 import { resolveUnit } from "../../persistence/unit-repository.js";
@@ -19,7 +21,7 @@ function periodArg(ctx: CommandContext, text: string | undefined, timeZone = "As
   if (!text) return undefined;
   const clock = systemClock(timeZone);
   const r = parsePeriod(text, { now: clock.now(), timeZone: clock.timeZone, openPeriod: clock.openPeriod() });
-  if (!r.ok) throw new UsageError(w(`看不懂月份「${text}」,请写成 2026-10`, `cannot read the month "${text}"; write 2026-10`));
+  if (!r.ok) throw new UsageError(w(`看不懂月份「${text}」，请写成 2026-10 或 2026年10月`, `cannot read the month "${text}"; write 2026-10`));
   return periodKey(r.period);
 }
 
@@ -66,7 +68,7 @@ export const reportList: Command = {
 export const reportShow: Command = {
   name: ["report", "show"],
   args: ["<unit>", "<period>"],
-  summary: w("显示一份月报:数值、进展和全部修改历史", "Show one report: values, narrative and every revision"),
+  summary: w("显示一份月报：数值、进展和全部修改历史", "Show one report: values, narrative and every revision"),
   options: { plan: { type: "string" } },
   async run(ctx) {
     const [unitName, periodText] = ctx.positionals;
@@ -104,8 +106,8 @@ export const reportShow: Command = {
       if (current.nextSteps) lines.push(`  ${zh ? "计划" : "Next"}：${current.nextSteps}`);
       lines.push(zh ? "修改历史：" : "History:");
       for (const r of revisions) {
-        lines.push(`  ${zh ? `第${r.revision}版` : `#${r.revision}`} ${dateTimeWords(new Date(r.at), plan.timeZone, ctx.lang)} ${r.by}${r.reason ? ` ${zh ? "原因：" : "reason: "}${r.reason}` : ""}`);
-        lines.push(`     「${r.rawInput}」`);
+        lines.push(`  ${zh ? `第${r.revision}版` : `#${r.revision}`} ${dateTimeWords(new Date(r.at), plan.timeZone, ctx.lang)} ${auditActorWords(r.by, ctx.lang)}${r.reason ? ` ${zh ? "原因：" : "reason: "}${r.reason}` : ""}`);
+        lines.push(`     「${inputWords(r.rawInput, ctx.lang)}」`);
       }
       return lines;
     });
@@ -119,7 +121,7 @@ function periodStatusCommand(status: "open" | "closed"): Command {
     args: ["<period>"],
     summary:
       status === "closed"
-        ? w("关闭某月的填报(之后不能再上报或修改)", "Close a month for reporting (no more reports or corrections)")
+        ? w("关闭某月的填报（之后不能再上报或修改）", "Close a month for reporting (no more reports or corrections)")
         : w("重新开放某月的填报", "Reopen a month for reporting"),
     options: { plan: { type: "string" } },
     async run(ctx) {

@@ -182,7 +182,7 @@ describe("DingTalk adapter: report card", () => {
     await fake.pushBotMessage({ conversationType: "1" });
     const call = await fake.waitForCall("POST /robot/sendBySession");
     const text = (call.body as { markdown: { text: string } }).markdown.text;
-    expect(text).toContain("- **工业企业数**（家） 上次: 260家 (2026年9月)");
+    expect(text).toContain("- **工业企业数**（家） 上次：260家 (2026年9月)");
     expect(text).toContain("上报 2026-10 工业企业数 <数值>家 投资额 35000");
     expect(fake.calls.some((c) => c.api.includes("createAndDeliver"))).toBe(false);
   });

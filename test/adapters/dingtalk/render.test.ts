@@ -39,7 +39,7 @@ describe("renderMarkdown", () => {
   it("GIVEN a form without a card template THEN indicators, last values and a command to copy", () => {
     const md = renderFormFallback(reportForm({ mode: "correct" }));
     expect(md.title).toBe("义乌市 2026年10月 上报");
-    expect(md.text).toContain("- **工业企业数**（家） 上次: 260家 (2026年9月)\n- **投资额**（万元） 本期已填: 35000");
+    expect(md.text).toContain("- **工业企业数**（家） 上次：260家 (2026年9月)\n- **投资额**（万元） 本期已填：35000");
     expect(md.text).toContain("```\n修改 2026-10 工业企业数 <数值>家 投资额 35000\n进展：…\n问题：…\n计划：…\n原因：…\n```");
   });
 });
@@ -63,7 +63,7 @@ describe("report card data", () => {
     expect(Object.values(map).every((v) => typeof v === "string")).toBe(true);
     const fields = (JSON.parse(map["form"] ?? "") as { fields: { name: string; hidden?: boolean; placeholder?: string }[] }).fields;
     expect(fields.filter((f) => f.name.startsWith("ind_")).map((f) => f.name)).toEqual([indicatorField("IND-01"), indicatorField("IND.02")]);
-    expect(fields.find((f) => f.name === indicatorField("IND-01"))?.placeholder).toBe("上次: 260家 (2026年9月)");
+    expect(fields.find((f) => f.name === indicatorField("IND-01"))?.placeholder).toBe("上次：260家 (2026年9月)");
     expect(fields.filter((f) => f.hidden).map((f) => f.name)).toEqual(["_mode", "_period", "_unit", "_plan"]);
   });
 

@@ -39,7 +39,7 @@ describe("renderReplyText", () => {
     [
       "GIVEN an error with field errors and an example THEN each problem and an indented example",
       reply({ status: "error", title: "没有保存", lines: ["有 1 处问题"], fieldErrors: { "T18-2": "缺少单位" }, example: "上报 新增工业机器人 260台\n进展:…" }),
-      "✗ 没有保存\n有 1 处问题\n  ✗ T18-2: 缺少单位\n示例（可复制）：\n    上报 新增工业机器人 260台\n    进展:…",
+      "✗ 没有保存\n有 1 处问题\n  ✗ T18-2：缺少单位\n示例（可复制）：\n    上报 新增工业机器人 260台\n    进展:…",
     ],
     [
       "GIVEN a denied reply THEN its own mark",
@@ -66,7 +66,7 @@ describe("renderReplyText", () => {
           { to: { kind: "unit", unit: "义乌市" }, text: "**已绑定** 新联络员" },
         ],
       }),
-      "✓ 已收到\n→ 专班群: 义乌市 已上报 2026年10月\n→ 义乌市 联络员: 已绑定 新联络员",
+      "✓ 已收到\n→ 专班群：义乌市 已上报 2026年10月\n→ 义乌市 联络员：已绑定 新联络员",
     ],
   ])("%s", (_name, input, expected) => {
     expect(renderReplyText(input)).toBe(expected);
@@ -92,11 +92,11 @@ describe("renderFormText", () => {
     expect(renderFormText(form)).toBe(
       [
         "月度上报 · 义乌市 · 2026年10月",
-        "  1. 新增工业机器人（台）  上次: 260台 (2026年9月)",
-        "  2. 规上工业增加值增速（%）  本期已填: 8.5",
+        "  1. 新增工业机器人（台）  上次：260台 (2026年9月)",
+        "  2. 规上工业增加值增速（%）  本期已填：8.5",
         "直接输入一行上报，例如：",
         "    上报 新增工业机器人 260台",
-        "进展、问题、计划可写在同一行：进展:… 问题:… 计划:…",
+        "进展、问题、计划可写在同一行：进展：… 问题：… 计划：…",
       ].join("\n"),
     );
   });

@@ -88,12 +88,12 @@ describe("terminal chat", () => {
     expect(h.f.identities).toEqual(["liaison@义乌市"]);
 
     const answer = await h.type("帮助", "专班群");
-    expect(answer).toContain("✓ 收到：帮助\n  • 第一行\n→ 专班群: 义乌市 已上报");
+    expect(answer).toContain("✓ 收到：帮助\n  • 第一行\n→ 专班群：义乌市 已上报");
     expect(h.f.handled[0]).toMatchObject({ platform: "local", tenant: "", userId: "local-1", text: "帮助", lang: "zh" });
     expect(h.f.handled[0]!.eventKey).toMatch(/^local:/);
 
     const form = await h.type("填报", "例如");
-    expect(form).toContain("  1. 新增工业机器人（台）  上次: 260台 (2026年9月)");
+    expect(form).toContain("  1. 新增工业机器人（台）  上次：260台 (2026年9月)");
     expect(form).toContain("    上报 新增工业机器人 260台");
     expect(h.f.handled).toHaveLength(1);
   });

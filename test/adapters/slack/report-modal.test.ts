@@ -39,7 +39,7 @@ describe("buildReportModal", () => {
     expect(robot).toMatchObject({
       type: "input",
       optional: true,
-      label: { text: "新增工业机器人 (台)" },
+      label: { text: "新增工业机器人（台）" },
       hint: { text: "260台 (2026年9月)" },
       element: { type: "plain_text_input", action_id: "value" },
     });

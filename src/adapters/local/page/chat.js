@@ -22,7 +22,9 @@
       duplicate: "重复提交：这是之前的答复，没有再次保存",
       last: "上次", reason: "原因", cancel: "收起", sending: "提交中…", submitted: "已提交",
       failed: "没有发出去：", retry: "重试", serverError: "出错了：",
-      fieldProblems: "请修改：", period: "期间",
+      fieldProblems: "请修改：", period: "月份",
+      labelled: (label, value) => `${label}：${value}`,
+      fields: { period: "月份", reason: "原因", progress: "进展情况", problems: "存在问题", nextSteps: "下步计划" },
     },
     en: {
       appName: "Duban", subtitle: "local chat", switchWho: "switch", pickWho: "Who are you?",
@@ -41,6 +43,8 @@
       last: "last", reason: "Reason", cancel: "Close", sending: "Sending…", submitted: "Submitted",
       failed: "Not sent: ", retry: "Retry", serverError: "Something went wrong: ",
       fieldProblems: "Please fix:", period: "Period",
+      labelled: (label, value) => `${label}: ${value}`,
+      fields: { period: "Period", reason: "Reason", progress: "Progress", problems: "Problems", nextSteps: "Next steps" },
     },
   };
   // What the quick buttons type: the core's command words, in the language shown.
@@ -267,7 +271,7 @@
         el("div", { class: "input-unit" },
           el("input", { id, name: ind.code, type: "text", autocomplete: "off", value: ind.value || "", "aria-describedby": hintId, "data-code": ind.code }),
           ind.unit ? el("span", { class: "suffix", "aria-hidden": "true", text: ind.unit }) : null),
-        el("p", { class: "hint", id: hintId, text: [ind.code, ind.last ? `${t("last")}: ${ind.last}` : ""].filter(Boolean).join(" · ") }),
+        el("p", { class: "hint", id: hintId, text: [ind.code, ind.last ? t("labelled")(t("last"), ind.last) : ""].filter(Boolean).join(" · ") }),
         el("p", { class: "field-error", "data-field": ind.code, hidden: true }));
       fs.append(field);
     }
@@ -327,7 +331,7 @@
   function labelOf(formNode, field) {
     const input = formNode && formNode.querySelector(`[name="${CSS.escape(field)}"]`);
     const label = input && formNode.querySelector(`label[for="${CSS.escape(input.id)}"]`);
-    return label ? label.textContent : field === "period" ? t("period") : field;
+    return label ? label.textContent : t("fields")[field] || field;
   }
 
   function clearFieldErrors(formNode) {
