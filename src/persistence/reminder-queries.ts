@@ -33,14 +33,16 @@ export async function storedMonths(db: Db, planId: number, period: number): Prom
   return out;
 }
 
-/** Liaisons reachable on a chat platform, by unit, in binding order. Plain SQL, as unitStatuses. */
-export async function liaisonsByUnit(db: Db, unitIds: number[]) {
+/** Liaisons reachable on the given platforms (default Slack and DingTalk), by unit, in binding order. Plain SQL. */
+export async function liaisonsByUnit(db: Db, unitIds: number[], platforms: readonly string[] = ["slack", "dingtalk"]) {
   const wanted = new Set(unitIds);
+  if (!platforms.length) return new Map<number, { platform: string; tenant: string; userId: string }[]>();
   const rows = await sqlFor(db).query<{ unitId: number; platform: string; tenant: string; userId: string }>(
     `SELECT b."unitId", c."platform", c."tenant", c."userId"
      FROM "Binding" b JOIN "ChatIdentity" c ON c."id" = b."identityId"
-     WHERE b."role" = 'liaison' AND c."platform" IN ('slack', 'dingtalk')
+     WHERE b."role" = 'liaison' AND c."platform" IN (${platforms.map(() => "?").join(", ")})
      ORDER BY b."id"`,
+    [...platforms],
   );
   const out = new Map<number, { platform: string; tenant: string; userId: string }[]>();
   for (const r of rows) {

@@ -54,13 +54,22 @@ export function openingNotice(unitName: string, period: Period, due: CivilDate, 
   return { status: "info", title: `【督办】${inPlan(plan)}${periodLabel(period, "zh")} 月报开始填报`, lines, actions: fillButton(period) };
 }
 
-export function chaseNotice(step: StepName, period: Period, due: CivilDate, plan?: PlanLabel): Reply {
-  const today = step === "due_day";
+/**
+ * The reminders after the opening, worded by the day they actually go out (`sentOn`): a step sent
+ * late after downtime must not say 今天截止 the day after the deadline.
+ */
+export function chaseNotice(step: StepName, period: Period, due: CivilDate, plan?: PlanLabel, sentOn?: CivilDate): Reply {
+  const day = sentOn ?? (step === "due_day" ? due : "");
+  const when = day === "" || day < due ? "before" : day === due ? "today" : "after";
+  const label = `${inPlan(plan)}${periodLabel(period, "zh")} 月报`;
+  const title = when === "today" ? `【督办】今天截止：${label}` : when === "after" ? `【督办】${label}已过截止日` : `【督办】${label}即将截止`;
   return {
     status: "info",
-    title: today ? `【督办】今天截止：${inPlan(plan)}${periodLabel(period, "zh")} 月报` : `【督办】${inPlan(plan)}${periodLabel(period, "zh")} 月报即将截止`,
+    title,
     lines: [
-      `贵单位 ${periodLabel(period, "zh")} 的月报尚未报齐，截止时间 **${dueLabel(due)}**。`,
+      when === "after"
+        ? `贵单位 ${periodLabel(period, "zh")} 的月报尚未报齐，截止时间 **${dueLabel(due)}** 已过，请尽快报送。`
+        : `贵单位 ${periodLabel(period, "zh")} 的月报尚未报齐，截止时间 **${dueLabel(due)}**。`,
       `回复「查询 ${periodLabel(period, "zh")}」查看缺项，或点「填报」。`,
     ],
     actions: fillButton(period),

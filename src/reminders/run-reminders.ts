@@ -1,5 +1,6 @@
 import type { Bot, Reply, ReportForm } from "../../handlers/types.js";
 import { createWorkingCalendar, type WorkingCalendar } from "../domain/calendar/working-calendar.js";
+import { wallClock } from "../domain/calendar/zoned-time.js";
 import { periodFromKey, periodKey, type Period } from "../domain/report/types.js";
 import { dueDate, dueSteps, type Step, type StepName } from "../domain/schedule/reminder-ladder.js";
 import type { ScheduleConfig } from "../domain/schedule/schedule-config.js";
@@ -25,7 +26,7 @@ import { dueInstant } from "../services/rankings.js";
 import { calendarOverrides, getLastRunAt, loadSchedule, setLastRunAt } from "../persistence/schedule-repository.js";
 import { chaseNotice, escalationNotice, openingNotice } from "./messages.js";
 import { forEachConcurrent } from "./pacer.js";
-import type { DeliveryOutcome, ReminderSender, SendHooks } from "./sender.js";
+import type { DeliveryOutcome, ReminderPlatform, ReminderSender, SendHooks } from "./sender.js";
 import { listAt, mapAt } from "../domain/multimap.js";
 
 /**
@@ -40,7 +41,7 @@ export interface ReminderDeps {
   db: Db;
   planId: number;
   timeZone: string;
-  senders: Partial<Record<"slack" | "dingtalk", ReminderSender>>;
+  senders: Partial<Record<ReminderPlatform, ReminderSender>>;
   /** For the DingTalk card / Slack modal prefill of the opening notice. */
   bot?: Bot;
   log?: Logger;
@@ -68,7 +69,7 @@ export interface PlannedDelivery {
   period: number;
   step: StepName;
   unit: string | null;
-  platform: "slack" | "dingtalk";
+  platform: ReminderPlatform;
   recipient: string;
   title: string;
 }
@@ -150,7 +151,7 @@ export async function runReminders(deps: ReminderDeps, opts: RunOptions): Promis
   }
 
   for (const t of targets) {
-    report.planned.push({ period: t.key.period, step: t.key.step as StepName, unit: t.unit, platform: t.key.platform as "slack" | "dingtalk", recipient: t.key.recipient, title: t.reply.title });
+    report.planned.push({ period: t.key.period, step: t.key.step as StepName, unit: t.unit, platform: t.key.platform as ReminderPlatform, recipient: t.key.recipient, title: t.reply.title });
   }
   if (opts.dryRun || !decision.sendingAllowed) return report;
 
@@ -206,13 +207,15 @@ async function targetsFor(deps: ReminderDeps, step: Step, config: ScheduleConfig
   // The schedule's recipient rule: lead units (and owners of targets), counties holding shares, or both.
   const rule = config.recipients;
   const reminded = status.filter(({ o }) => (rule.leadUnits && (o.narrative || o.indicators.some((i) => i.via !== "share"))) || (rule.shareholders && o.indicators.some((i) => i.via === "share")));
-  const liaisons = await liaisonsByUnit(db, reminded.map((x) => x.o.unitId));
+  const liaisons = await liaisonsByUnit(db, reminded.map((x) => x.o.unitId), Object.keys(deps.senders));
   const last = step.step === "opening" ? await lastValuesBefore(db, period) : new Map<string, { raw: string; period: number }>();
   // The later steps say the same to every unit: one Reply for all (and one batch, see `group`).
-  const chase = step.step === "opening" ? undefined : chaseNotice(step.step, step.period, due, plan);
+  // Worded by the day it really goes out (a step made up after downtime may be a day late).
+  const sentOn = wallClock(new Date(report.at), facts.plan.timeZone).date;
+  const chase = step.step === "opening" ? undefined : chaseNotice(step.step, step.period, due, plan, sentOn);
   for (const { o, s, name } of reminded) {
     if (step.onlyIfMissing && s.state === "complete") continue;
-    const reachable = (liaisons.get(o.unitId) ?? []).map((identity) => ({ identity })).filter((b) => deps.senders[b.identity.platform as "slack" | "dingtalk"]);
+    const reachable = (liaisons.get(o.unitId) ?? []).map((identity) => ({ identity })).filter((b) => deps.senders[b.identity.platform as ReminderPlatform]);
     if (!reachable.length) {
       report.noRecipient.push(name);
       continue;
@@ -224,7 +227,7 @@ async function targetsFor(deps: ReminderDeps, step: Step, config: ScheduleConfig
     });
     const reply = chase ?? openingNotice(name, step.period, due, owedLines, o.workItems.length, plan);
     for (const b of reachable) {
-      const platform = b.identity.platform as "slack" | "dingtalk";
+      const platform = b.identity.platform as ReminderPlatform;
       const bot = deps.bot;
       out.push({
         key: { planId, period, step: step.step, unitId: o.unitId, platform, recipient: `${b.identity.tenant}:${b.identity.userId}` },
@@ -252,9 +255,9 @@ async function deliver(deps: ReminderDeps, targets: Target[], report: RunReport)
   // claimed the DingTalk deliveries, which the next run then sends at once instead of after the lease.
   // Within a platform, each group's targets together (a resumed stale claim joins its group), so
   // that a group is split into as few sendDirect calls as the chunks allow.
-  const byPlatform = new Map<"slack" | "dingtalk", Map<string, Target[]>>();
+  const byPlatform = new Map<ReminderPlatform, Map<string, Target[]>>();
   for (const t of targets) {
-    listAt(mapAt(byPlatform, t.key.platform as "slack" | "dingtalk"), t.group).push(t);
+    listAt(mapAt(byPlatform, t.key.platform as ReminderPlatform), t.group).push(t);
   }
   for (const [platform, groups] of byPlatform) await deliverOn(deps, platform, [...groups.values()].flat(), report);
 }
@@ -270,7 +273,7 @@ const FIRST_CHUNK = 20;
  * at 10/s take 20 s; 400 DingTalk users are 20 batchSend calls (a second), 400 per-user opening
  * notices or cards 20 s at 20 per second.
  */
-const CLAIM_CHUNK = { slack: 200, dingtalk: 400 } as const;
+const CLAIM_CHUNK = { slack: 200, dingtalk: 400, local: 400 } as const;
 /** Groups (one sendDirect each) sent at once within a chunk: a DingTalk window's worth of per-unit notices. */
 const GROUPS_IN_FLIGHT = 20;
 
@@ -284,7 +287,7 @@ const GROUPS_IN_FLIGHT = 20;
  * themselves by round trips, not by the platform's limit. The ledger's statements are plain SQL
  * of a few ms each (see reminder-queries.ts), so they run as soon as they can, between the calls.
  */
-async function deliverOn(deps: ReminderDeps, platform: "slack" | "dingtalk", targets: Target[], report: RunReport): Promise<void> {
+async function deliverOn(deps: ReminderDeps, platform: ReminderPlatform, targets: Target[], report: RunReport): Promise<void> {
   const now = deps.now ?? (() => new Date());
   const lease = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
   const chunks: Target[][] = [];
@@ -335,7 +338,7 @@ async function sendChunk(deps: ReminderDeps, mine: Target[]): Promise<Map<string
 }
 
 async function sendGroup(deps: ReminderDeps, mine: Target[]): Promise<Map<string, DeliveryOutcome>> {
-  const platform = mine[0]!.key.platform as "slack" | "dingtalk";
+  const platform = mine[0]!.key.platform as ReminderPlatform;
   const sender = deps.senders[platform]!;
   // Each delivery turns "sending" right before its own platform call, not the whole batch up
   // front: a process killed mid-fan-out leaves the ones it never reached "claimed", which the

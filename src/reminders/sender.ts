@@ -23,8 +23,15 @@ export interface SendHooks {
   beforeSend?: (ids: string[]) => Promise<void>;
 }
 
+/**
+ * Where reminders go. "local" is the embedded default's chat: nothing is sent there by the bot,
+ * but `remind run --dry-run` plans for its liaisons too, so the example world shows who would
+ * get what.
+ */
+export type ReminderPlatform = "slack" | "dingtalk" | "local";
+
 export interface ReminderSender {
-  readonly platform: "slack" | "dingtalk";
+  readonly platform: ReminderPlatform;
   /**
    * Sends the same reminder to each user (a DM / 1:1 message). With `form`, the
    * message leads straight to the report: Slack adds a 填报 button that opens the

@@ -14,6 +14,8 @@ import { BATCH_SEND, LIAISONS, reminderWorld, sh, shLocal, TF_DING, TF_SLACK, ty
 const ALL_MISSING = ["市经信局", "市发改委", "市资规局", "市市场监管局", "市投资促进中心", "市科技局", "市商务局", "市金融办", "市制高办", "市人力社保局"];
 const OPENING = "【督办】2026年9月 月报开始填报";
 const DUE_DAY = "【督办】今天截止：2026年9月 月报";
+/** The due-day step made up the day after (quiet hours pushed it): worded as past the deadline. */
+const DUE_DAY_LATE = "【督办】2026年9月 月报已过截止日";
 const ESCALATION_DAYS = ["2026-10-09", "2026-10-12", "2026-10-14", "2026-10-16", "2026-10-20", "2026-10-22", "2026-10-26", "2026-10-28", "2026-10-30"];
 
 /** What the October walk must produce, whatever the process's zone. */
@@ -124,11 +126,12 @@ describe.each(PROVIDERS)("reporting between steps, quiet hours, throttling (%s)"
         const seen = w.received().length;
         const r = await w.run(sh(tick));
         if (h === 21) expect(r.sendingAllowed).toBe(false);
-        for (const m of w.received().slice(seen)) log.push(`${tick} ${m.platform}:${m.to} ${m.title.includes("逾期") ? "escalation" : m.title === DUE_DAY ? "due_day" : "opening"}`);
+        for (const m of w.received().slice(seen)) log.push(`${tick} ${m.platform}:${m.to} ${m.title.includes("逾期") ? "escalation" : m.title === DUE_DAY || m.title === DUE_DAY_LATE ? "due_day" : "opening"}`);
       }
     }
     const tf = (t: string) => [`${t} slack:${TF_SLACK} escalation`, `${t} dingtalk:${TF_DING} escalation`];
-    // The opening notice (09-30 21:00 → 10-08 08:00) is at or before the mark; due_day (10-08 21:00) waits for 10-09 08:00.
+    // The opening notice (09-30 21:00 → 10-08 08:00) is at or before the mark; due_day (10-08 21:00) waits
+    // for 10-09 08:00, and then says the deadline has passed.
     expect(log.sort()).toEqual(
       [...LIAISONS.map((l) => `2026-10-09 08:00 ${l.platform}:${l.userId} due_day`), ...tf("2026-10-10 08:00"), ...tf("2026-10-13 08:00")].sort(),
     );

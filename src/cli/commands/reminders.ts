@@ -15,6 +15,7 @@ import { wallClock } from "../../domain/calendar/zoned-time.js";
 import { audienceWords, settingName, stepWords } from "../../i18n/schedule-words.js";
 import { dateTimeWords, dateWords } from "../../i18n/time-words.js";
 import { chatUserWords, platformWords } from "../../i18n/platform-words.js";
+import type { ReminderPlatform } from "../../reminders/sender.js";
 import { auditActorWords } from "../../i18n/audit-words.js";
 import { zonedInstant } from "../../domain/calendar/zoned-time.js";
 import { isoInZone } from "../../i18n/iso-time.js";
@@ -158,8 +159,9 @@ export const remindRun: Command = {
     if (Number.isNaN(at.getTime())) throw new UsageError(w(`看不懂 --at 的时间「${atText}」，请写成「2026-11-06 09:00」（方案时区）`, `--at is not a time: ${atText}`));
     const dryRun = Boolean(ctx.values["dry-run"]);
     const config = ctx.config();
-    // A dry run plans for every platform; a real run sends through the configured ones.
-    const senders = dryRun ? { slack: dryRunSender("slack"), dingtalk: dryRunSender("dingtalk") } : buildSenders(config);
+    // A dry run plans for every platform, the local chat's liaisons included (the example world's
+    // units are bound there): it shows who would get what. A real run sends through the configured ones.
+    const senders = dryRun ? { slack: dryRunSender("slack"), dingtalk: dryRunSender("dingtalk"), local: dryRunSender("local") } : buildSenders(config);
     if (!dryRun && !Object.keys(senders).length) {
       throw new CliError(w("没有配置 Slack 或钉钉，无法发送；可加 --dry-run 查看将发给谁", "Neither Slack nor DingTalk is configured; add --dry-run to see who would get what"));
     }
@@ -181,7 +183,7 @@ export const remindRun: Command = {
           : `    ${platformWords(d.platform, ctx.lang)} ${d.recipient.replace(/^group:/u, "")} ${d.unit ?? "task-force group"}: ${d.title}`,
       ),
       ...(report.noRecipient.length ? [(zh ? "  无人可送达（请先绑定联络员或设置专班群）：" : "  No reachable liaison (bind one first): ") + report.noRecipient.join(zh ? "、" : ", ")] : []),
-      ...report.skipped.map((s) => `  ${zh ? "跳过" : "skip"} ${periodLabelFromKey(s.period, ctx.lang)} ${stepWords(s.step, ctx.lang)}：${SKIP_WORDS[s.reason]?.[ctx.lang] ?? s.reason}`),
+      ...skippedLines(report.skipped, ctx.lang),
       ...(dryRun ? [] : [zh ? `已发送 ${report.sent}，失败 ${report.failed}，此前已发 ${report.alreadyDone}` : `sent ${report.sent}, failed ${report.failed}, already done ${report.alreadyDone}`]),
     ]);
     return report.failed ? 1 : 0;
@@ -206,8 +208,26 @@ function recipientWords(platform: string, recipient: string): string {
   return user ? chatUserWords({ platform, tenant: user[1]!, userId: user[2]! }, "zh") : `${platformWords(platform, "zh")} ${recipient}`;
 }
 
+/**
+ * Steps not sent, in words: one line per step of the latest month, the earlier months summed
+ * up (a run as of a past moment would otherwise list every step of three months).
+ */
+function skippedLines(skipped: { period: number; step: string; reason: string }[], lang: "zh" | "en"): string[] {
+  if (!skipped.length) return [];
+  const latest = Math.max(...skipped.map((s) => s.period));
+  const older = skipped.filter((s) => s.period !== latest);
+  const lines = skipped
+    .filter((s) => s.period === latest)
+    .map((s) => `  ${lang === "zh" ? "跳过" : "skip"} ${periodLabelFromKey(s.period, lang)} ${stepWords(s.step, lang)}${lang === "zh" ? "：" : ": "}${SKIP_WORDS[s.reason]?.[lang] ?? s.reason}`);
+  if (older.length) {
+    const months = [...new Set(older.map((s) => s.period))].sort().map((p) => periodLabelFromKey(p, lang));
+    lines.push(lang === "zh" ? `  另有 ${older.length} 次较早的提醒（${months.join("、")}）已过时或已被取代，不再补发` : `  and ${older.length} earlier steps (${months.join(", ")}) stale or superseded: not made up`);
+  }
+  return lines;
+}
+
 /** Dry runs only plan: a sender that is never called. */
-function dryRunSender(platform: "slack" | "dingtalk") {
+function dryRunSender(platform: ReminderPlatform) {
   return {
     platform,
     sendDirect: async () => new Map(),
