@@ -5,6 +5,7 @@ import { periodFromKey } from "../domain/report/types.js";
 import { listAt, mapAt } from "../domain/multimap.js";
 import type { Db } from "./database.js";
 import { asBool, asDate, sqlFor } from "./sql.js";
+import { changeStamp, noteConfigChanged, stillValid, type Stamp } from "./change-stamp.js";
 
 /**
  * The plans and what the obligations rule reads of each (domain/obligations):
@@ -156,10 +157,21 @@ function stampOf(r: PlanRow): string {
   return `${asDate(r.updatedAt).getTime()}:${String(r.startPeriod)}:${String(r.endPeriod)}`;
 }
 
-/** Every plan's facts, in plan order. */
-export async function loadAllPlanFacts(db: Db): Promise<PlanFacts[]> {
-  const rows = await planRows(db);
-  return Promise.all(rows.map((r) => cachedFacts(db, r)));
+const allCache = new WeakMap<object, { stamp: Stamp; facts: Promise<PlanFacts[]> }>();
+
+/**
+ * Every plan's facts, in plan order. Read on every chat message (several times): reused while
+ * nothing may have changed (change-stamp.ts), else the plans' rows are read again and each plan's
+ * facts reused while its row has not changed.
+ */
+export function loadAllPlanFacts(db: Db): Promise<PlanFacts[]> {
+  const now = changeStamp(db);
+  const hit = allCache.get(db);
+  if (hit && stillValid(hit.stamp, now)) return hit.facts;
+  const facts = planRows(db).then((rows) => Promise.all(rows.map((r) => cachedFacts(db, r))));
+  facts.catch(() => allCache.delete(db));
+  allCache.set(db, { stamp: now, facts });
+  return facts;
 }
 
 /** One plan's facts; null when there is no such plan. */
@@ -181,7 +193,9 @@ function cachedFacts(db: Db, row: PlanRow): Promise<PlanFacts> {
   return facts;
 }
 
-/** Forgets cached facts (tests that write plan rows around Prisma's updatedAt). */
+/** Forgets cached facts (after a write this process made to plans). */
 export function forgetPlanFacts(db: Db): void {
   caches.delete(db);
+  allCache.delete(db);
+  noteConfigChanged();
 }

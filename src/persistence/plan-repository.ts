@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { PlanData } from "../domain/plan/plan-document.js";
 import { defaultBasis, INDICATOR_KINDS, REPORTING_BASES } from "../domain/plan/types.js";
 import { noteBindingsChanged } from "./binding-repository.js";
+import { noteConfigChanged } from "./change-stamp.js";
 import type { Db } from "./database.js";
 
 /**
@@ -145,6 +146,7 @@ export async function savePlan(db: Db, data: PlanData, meta: SaveMeta): Promise<
     return await writePlan(db, data, meta);
   } finally {
     noteBindingsChanged(); // unit names may have changed
+    noteConfigChanged(); // what units owe may have changed
   }
 }
 

@@ -3,6 +3,7 @@ import { calendarOverrideSchema, type CalendarOverride } from "../domain/calenda
 import { DEFAULT_SCHEDULE, parseScheduleConfig, type ScheduleConfig } from "../domain/schedule/schedule-config.js";
 import type { Db } from "./database.js";
 import { asBool, asDate, sqlFor } from "./sql.js";
+import { noteConfigChanged } from "./change-stamp.js";
 
 /** A plan's reminder schedule, admin-entered calendar days and small settings. */
 
@@ -31,6 +32,8 @@ export async function saveSchedule(db: Db, planId: number, config: ScheduleConfi
     create: { planId, kind: REMINDER_SCHEDULE, config: json, updatedBy: by },
     update: { config: json, updatedBy: by },
   });
+  // Noted once written: a reader in between would cache the old schedule under the new stamp.
+  noteConfigChanged();
 }
 
 export async function calendarOverrides(db: Db): Promise<CalendarOverride[]> {
@@ -48,10 +51,12 @@ export async function putCalendarDays(db: Db, days: CalendarOverride[], by: stri
       }),
     ),
   );
+  noteConfigChanged();
 }
 
 export async function removeCalendarDay(db: Db, date: string): Promise<boolean> {
   const { count } = await db.calendarDay.deleteMany({ where: { date } });
+  noteConfigChanged();
   return count > 0;
 }
 

@@ -138,13 +138,14 @@ export function createBot(deps: BotDeps): Bot {
       const owing = obligations.filter((o) => o.owes);
       if (!owing.length) return outsidePlans(ctx, period, obligations, incoming.text ?? "", type);
       // Second read: only the plans the month belongs to, so an indicator of an ended plan
-      // (the same name in its successor) does not make the message ambiguous.
-      parsed = parseWith(uniqueIndicators(owing));
+      // (the same name in its successor) does not make the message ambiguous. The usual case
+      // (every plan of the unit is in progress) needs no second read.
+      if (owing.length !== roles.length || owing.some((o, i) => o.plan.id !== roles[i]!.plan.id)) parsed = parseWith(uniqueIndicators(owing));
       if (!parsed.ok) parsed = { ...parsed, problems: acrossPlans(parsed.problems, owing) };
     }
     if (!parsed.ok) {
       if (!unit && (type === "report" || type === "correct" || type === "status" || type === "tasks")) return notRegistered(actor);
-      const owed = uniqueIndicators(obligations.filter((o) => o.owes));
+      const owed = [...uniqueIndicators(obligations.filter((o) => o.owes))];
       const reply = problemsReply(parsed.problems, actor.lang, owed, period, type === "correct" ? "correct" : "report");
       if (type === "report" || type === "correct") {
         await store.audit({
@@ -388,11 +389,25 @@ export function createBot(deps: BotDeps): Bot {
   };
 }
 
-/** The indicators of several plans, each once (a unit may owe one indicator through two roles). */
-function uniqueIndicators(obligations: readonly UnitObligation[]): OwedIndicator[] {
-  const seen = new Map<number, OwedIndicator>();
-  for (const o of obligations) for (const i of o.indicators) if (!seen.has(i.id)) seen.set(i.id, i);
-  return [...seen.values()];
+/**
+ * The indicators of several plans, each once (a unit may owe one indicator through two roles).
+ * The same array for the same obligations (the store keeps those): the grammar indexes an
+ * indicator list once per array, and this runs on every message.
+ */
+const uniqueCache = new WeakMap<UnitObligation, Map<string, readonly OwedIndicator[]>>();
+function uniqueIndicators(obligations: readonly UnitObligation[]): readonly OwedIndicator[] {
+  if (obligations.length === 0) return [];
+  if (obligations.length === 1) return obligations[0]!.indicators;
+  let byRest = uniqueCache.get(obligations[0]!);
+  if (!byRest) uniqueCache.set(obligations[0]!, (byRest = new Map()));
+  const key = obligations.map((o) => `${o.plan.id}:${o.unitId}:${o.period.year * 100 + o.period.month}`).join(",");
+  let list = byRest.get(key);
+  if (!list) {
+    const seen = new Map<number, OwedIndicator>();
+    for (const o of obligations) for (const i of o.indicators) if (!seen.has(i.id)) seen.set(i.id, i);
+    byRest.set(key, (list = [...seen.values()]));
+  }
+  return list;
 }
 
 const PLAN_VERBS = ["上报", "填报", "报送", "修改", "更正", "修正", "查询", "状态", "我的任务", "任务", "帮助", "report", "correct", "status", "tasks"].join("|");
@@ -406,7 +421,7 @@ function namePlan(text: string, plans: readonly PlanRef[]): { text: string; plan
   const simplified = toSimplified(text);
   for (const p of plans) {
     for (const name of [p.shortName, p.code].filter((n) => n !== "")) {
-      const at = new RegExp(`^(\\s*(?:(?:${PLAN_VERBS})\\s*)?)(${escapeRegExp(name)})(?=\\s|$)`, "iu").exec(simplified);
+      const at = planNamePattern(name).exec(simplified);
       if (at) {
         const start = at[1]!.length;
         return { text: text.slice(0, start) + " ".repeat(name.length) + text.slice(start + name.length), plan: p };
@@ -414,6 +429,14 @@ function namePlan(text: string, plans: readonly PlanRef[]): { text: string; plan
     }
   }
   return { text };
+}
+
+/** Compiled once per plan name: namePlan runs on every message. */
+const planNamePatterns = new Map<string, RegExp>();
+function planNamePattern(name: string): RegExp {
+  let re = planNamePatterns.get(name);
+  if (!re) planNamePatterns.set(name, (re = new RegExp(`^(\\s*(?:(?:${PLAN_VERBS})\\s*)?)(${escapeRegExp(name)})(?=\\s|$)`, "iu")));
+  return re;
 }
 
 function escapeRegExp(s: string): string {

@@ -1,6 +1,7 @@
 import { formatPeriod, periodFromKey, periodKey, type Period } from "../domain/report/types.js";
 import { writeAudit } from "../persistence/audit-repository.js";
 import type { Db } from "../persistence/database.js";
+import { noteConfigChanged } from "../persistence/change-stamp.js";
 
 /**
  * 延期: an admin extends (or shortens) the months a plan is chased and scored
@@ -32,6 +33,7 @@ export async function extendPlan(db: Db, planId: number, to: Period, opts: Exten
   const changed = periodKey(to) !== plan.endPeriod;
   if (changed) {
     await db.plan.update({ where: { id: planId }, data: { endPeriod: periodKey(to) } });
+    noteConfigChanged();
     await writeAudit(db, {
       actor: opts.actor,
       platform: opts.platform,

@@ -1,7 +1,9 @@
 import type { Store, SubmitOutcome } from "../../handlers/ports.js";
 import { createWorkingCalendar } from "../domain/calendar/working-calendar.js";
 import { wallClock } from "../domain/calendar/zoned-time.js";
-import { defaultPlanOf, obligedUnitIds, unitObligation, type PlanRef } from "../domain/obligations/obligations.js";
+import { defaultPlanOf, obligedUnitIds, unitObligation, type PlanFacts, type PlanRef, type UnitObligation } from "../domain/obligations/obligations.js";
+import type { CivilDate } from "../domain/calendar/civil-date.js";
+import { changeStamp, stillValid, type Stamp } from "../persistence/change-stamp.js";
 import { formatQuarter } from "../domain/ranking/periods.js";
 import { currentPeriod } from "../domain/report/parse-period.js";
 import { addMonths, periodKey, type Period } from "../domain/report/types.js";
@@ -47,11 +49,26 @@ export function createStore(db: Db, opts: { now?: () => Date } = {}): Store {
     return defaultPlanOf(list, addMonths(currentPeriod(now(), zone), -1));
   }
 
-  async function due(planId: number, period: Period) {
-    const plan = await planOf(planId);
-    const [{ config }, overrides] = await Promise.all([loadSchedule(db, planId), calendarOverrides(db)]);
-    const calendar = createWorkingCalendar({ overrides });
-    return { date: dueDate(period, config, calendar), at: dueInstant(period, config, calendar, plan.timeZone) };
+  // Every report asks for its month's due date: the schedule and the calendar are read and built
+  // once, and again only when something may have changed (change-stamp.ts).
+  let dueCache: { stamp: Stamp; dues: Map<string, Promise<{ date: CivilDate; at: Date }>> } | undefined;
+  function due(planId: number, period: Period) {
+    const stamp = changeStamp(db);
+    if (!dueCache || !stillValid(dueCache.stamp, stamp, 60_000)) dueCache = { stamp, dues: new Map() };
+    const key = `${planId}:${periodKey(period)}`;
+    let hit = dueCache.dues.get(key);
+    if (!hit) {
+      hit = (async () => {
+        const plan = await planOf(planId);
+        const [{ config }, overrides] = await Promise.all([loadSchedule(db, planId), calendarOverrides(db)]);
+        const calendar = createWorkingCalendar({ overrides });
+        return { date: dueDate(period, config, calendar), at: dueInstant(period, config, calendar, plan.timeZone) };
+      })();
+      const cache = dueCache;
+      hit.catch(() => cache.dues.delete(key));
+      dueCache.dues.set(key, hit);
+    }
+    return hit;
   }
 
   return {
@@ -59,7 +76,7 @@ export function createStore(db: Db, opts: { now?: () => Date } = {}): Store {
     defaultPlan: () => defaultPlan(),
     async obligations(unitId, period) {
       const all = await loadAllPlanFacts(db);
-      return all.filter((f) => obligedUnitIds(f).includes(unitId)).map((f) => unitObligation(f, unitId, period));
+      return all.filter((f) => obligedOf(f).has(unitId)).map((f) => obligationOf(f, unitId, period));
     },
     latestValues: (unitId, ids, atOrBefore) => latestValues(db, unitId, ids, atOrBefore),
     yearValues: (unitId, ids, year) => yearValues(db, unitId, ids, year),
@@ -128,6 +145,31 @@ export function createStore(db: Db, opts: { now?: () => Date } = {}): Store {
       return { title: d.title, lines: d.lines, owed: d.owed };
     },
   };
+}
+
+/**
+ * Obligations are asked for on every message (twice: the open month, then the message's): kept per
+ * plan facts object (a new one comes with any change to the plan), per unit and month.
+ */
+const obligedCache = new WeakMap<PlanFacts, Set<number>>();
+const obligationCache = new WeakMap<PlanFacts, Map<string, UnitObligation>>();
+
+function obligedOf(f: PlanFacts): Set<number> {
+  let ids = obligedCache.get(f);
+  if (!ids) obligedCache.set(f, (ids = new Set(obligedUnitIds(f))));
+  return ids;
+}
+
+function obligationOf(f: PlanFacts, unitId: number, period: Period): UnitObligation {
+  let byKey = obligationCache.get(f);
+  if (!byKey) obligationCache.set(f, (byKey = new Map()));
+  const key = `${unitId}:${periodKey(period)}`;
+  let o = byKey.get(key);
+  if (!o) {
+    if (byKey.size > 5000) byKey.clear();
+    byKey.set(key, (o = unitObligation(f, unitId, period)));
+  }
+  return o;
 }
 
 function outcomeOf(r: { planId: number; revision: number; values: SubmitOutcome["values"]; narrative: SubmitOutcome["narrative"] }): SubmitOutcome {
