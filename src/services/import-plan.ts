@@ -10,7 +10,21 @@ export type ImportStatus =
   | "created" // a new plan was written
   | "unchanged" // the database already holds exactly this plan
   | "pending" // differences found; nothing written (run with apply)
-  | "applied"; // differences written
+  | "applied" // differences written
+  | "refused"; // apply asked, but a change would reinterpret stored figures: nothing written
+
+/**
+ * A reporting basis that would change under figures already stored in it: they were reported as
+ * (say) year-to-date totals and would silently be read as monthly increments. Refused; an admin
+ * converts or retires the indicator first.
+ */
+export interface BasisConflict {
+  code: string;
+  name: string;
+  from: string;
+  to: string;
+  values: number;
+}
 
 export interface ImportOutcome {
   status: ImportStatus;
@@ -18,6 +32,8 @@ export interface ImportOutcome {
   changes: Change[];
   unplaced: Unplaced[];
   data: PlanData;
+  /** Changes that cannot be applied as they stand (shown in a preview too). */
+  conflicts: BasisConflict[];
 }
 
 export interface ImportOptions {
@@ -38,9 +54,11 @@ export async function importPlan(
   // states only the structure, units and targets.
   const incoming = stored && source.format === "text" ? keepWhatTheTextLeavesOut(stored, source.data, { statesTitle: source.statesTitle ?? true }) : source.data;
   const { changes, aligned } = diffPlan(stored, incoming);
-  const base = { code: aligned.code, changes, unplaced: source.unplaced, data: aligned };
+  const conflicts = stored ? await basisConflicts(db, aligned.code, changes) : [];
+  const base = { code: aligned.code, changes, unplaced: source.unplaced, data: aligned, conflicts };
   if (stored && changes.length === 0) return { status: "unchanged", ...base };
   if (stored && !opts.apply) return { status: "pending", ...base };
+  if (conflicts.length) return { status: "refused", ...base };
 
   await savePlan(db, aligned, { sourceHash: source.sourceHash, sourceName: source.sourceName });
   const status: ImportStatus = stored ? "applied" : "created";
@@ -54,6 +72,19 @@ export async function importPlan(
     details: { changes: changes.length, format: source.format, sourceHash: source.sourceHash },
   });
   return { status, ...base };
+}
+
+/** Basis changes on indicators that hold values, with how many. */
+async function basisConflicts(db: Db, planCode: string, changes: Change[]): Promise<BasisConflict[]> {
+  const out: BasisConflict[] = [];
+  for (const c of changes) {
+    if (c.entity !== "indicator" || c.op !== "changed") continue;
+    const basis = c.fields?.find((f) => f.field === "basis");
+    if (!basis) continue;
+    const values = await db.indicatorValue.count({ where: { indicator: { code: c.key, plan: { code: planCode } } } });
+    if (values > 0) out.push({ code: c.key, name: c.label, from: String(basis.from), to: String(basis.to), values });
+  }
+  return out;
 }
 
 /**

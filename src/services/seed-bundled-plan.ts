@@ -14,6 +14,8 @@ export const BUNDLED_PLAN = {
   code: "jinhua-manufacturing-2021-2023",
   // The document's own title line is lost ("??"); this is the name the city uses for it.
   title: "金华市新一轮制造业“腾笼换鸟、凤凰涅槃”攻坚行动方案(2021—2023年)",
+  /** What people call it, and type to name it (上报 制造业攻坚 …, --plan 制造业攻坚). */
+  shortName: "制造业攻坚",
 };
 
 export type SeedResult =
@@ -28,6 +30,7 @@ export async function seedBundledPlan(db: Db, planFile?: string): Promise<SeedRe
   const file = planFile ?? BUNDLED_PLAN.file;
   const source = readPlanSource(await readFile(file), file, planFile ? {} : { code: BUNDLED_PLAN.code, title: BUNDLED_PLAN.title });
   if (!source.ok) return { seeded: false, error: source };
+  if (!planFile) source.data.shortName = BUNDLED_PLAN.shortName;
   const outcome = await importPlan(db, source, { apply: true, actor: "system:seed", platform: "system" });
   return { seeded: true, outcome };
 }

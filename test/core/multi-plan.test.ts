@@ -38,6 +38,13 @@ describe.each(PROVIDERS)("two plans in progress on %s", (provider) => {
     expect(reports.map((x) => x.planId)).toEqual([example.planId]);
   });
 
+  it("GIVEN the other plan named by its short name THEN the figure goes there", async () => {
+    const r = await f.say("U_JXJ", "上报 制造业攻坚 2026年11月 组织实施省级千亿技术改造项目 40项");
+    expect(r.status, r.lines.join()).toBe("ok");
+    const reports = await f.db.prisma.report.findMany({ where: { period: 202611, unit: { name: "市经信局" } }, select: { planId: true } });
+    expect(reports.map((x) => x.planId).sort()).toEqual([f.planId, example.planId].sort());
+  });
+
   it("GIVEN a county only the example splits to THEN its figures need no plan name", async () => {
     const r = await f.say("U_YW", "上报 2026年11月 新增工业机器人 本月新增 20台");
     expect(r.status, r.lines.join()).toBe("ok");
@@ -48,9 +55,9 @@ describe.each(PROVIDERS)("two plans in progress on %s", (provider) => {
     const s = await f.say("U_JXJ", "查询 2026年11月");
     const text = s.lines.join("\n");
     expect(text).toContain("《示例》");
-    expect(text).toContain("《金华市新一轮制造业");
+    expect(text).toContain("《制造业攻坚》");
     // 16 indicators and the narrative in the bundled plan; 22 and the narrative in the example: 40.
-    expect(s.title).toMatch(/已报 1\/40 项/);
+    expect(s.title).toMatch(/已报 2\/40 项/);
     const t = await f.say("U_JXJ", "我的任务");
     expect(t.lines.filter((l) => l.startsWith("**《")).length).toBe(2);
   });

@@ -451,3 +451,33 @@ describe("what a text document leaves out (pure)", () => {
     expect(merged.title).toBe(BUNDLED_PLAN.title);
   });
 });
+
+describe.each(PROVIDERS)("a reporting basis under stored figures, on %s", (provider) => {
+  let tdb: TestDatabase;
+  let db: Database;
+  beforeAll(async () => {
+    tdb = await createTestDatabase(provider);
+    db = await tdb.open();
+    await seedBundledPlan(db.prisma);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await tdb?.drop();
+  });
+
+  it("GIVEN figures stored year to date THEN a YAML that makes the indicator monthly is shown but refused, and nothing is written", async () => {
+    const plan = (await db.prisma.plan.findUniqueOrThrow({ where: { code: CODE } }))!;
+    const t182 = await db.prisma.indicator.findFirstOrThrow({ where: { planId: plan.id, code: "T18-2" } });
+    const unit = await db.prisma.unit.findUniqueOrThrow({ where: { name: "市经信局" } });
+    const { submitRevision } = await import("../../src/persistence/report-repository.js");
+    await submitRevision(db.prisma, { planId: plan.id, unitId: unit.id, period: 202203, mode: "report", identityId: null, platform: "cli", rawInput: "t", reason: null, narrative: {}, values: [{ indicatorId: t182.id, value: 600, raw: "600台" }] });
+    const data = (await loadPlanData(db.prisma, CODE))!;
+    const yaml = toYaml(planDataToDocument({ ...data, indicators: data.indicators.map((i) => (i.code === "T18-2" ? { ...i, basis: "month" as const } : i)) }));
+    const preview = await importPlan(db.prisma, source(yaml, "plan.yaml"), { apply: false, actor: "test" });
+    expect(preview.status).toBe("pending");
+    expect(preview.conflicts).toEqual([{ code: "T18-2", name: expect.stringContaining("新增工业机器人"), from: "ytd", to: "month", values: 1 }]);
+    const applied = await importPlan(db.prisma, source(yaml, "plan.yaml"), { apply: true, actor: "test" });
+    expect(applied.status).toBe("refused");
+    expect((await db.prisma.indicator.findFirstOrThrow({ where: { id: t182.id } })).basis).toBe("ytd");
+  });
+});

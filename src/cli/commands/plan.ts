@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { stringify as toYaml } from "yaml";
 import { planDataToDocument } from "../../domain/plan/plan-document.js";
-import type { Unplaced } from "../../domain/plan/types.js";
+import type { ReportingBasis, Unplaced } from "../../domain/plan/types.js";
 import { w } from "../../i18n/lang.js";
 import { fileErrorWords } from "../../i18n/cli-words.js";
 import { dateWords } from "../../i18n/time-words.js";
@@ -234,6 +234,7 @@ export const planImport: Command = {
         format: source.format,
         summary: planSummary(outcome.data),
         changes: outcome.changes,
+        conflicts: outcome.conflicts,
         unplaced: outcome.unplaced,
         plan: outcome.data,
       },
@@ -243,20 +244,29 @@ export const planImport: Command = {
         lines.push("");
         if (outcome.status === "created") lines.push(L === "zh" ? "已创建方案。" : "Plan created.");
         if (outcome.status === "unchanged") lines.push(L === "zh" ? "与数据库中的方案一致，未做任何修改。" : "Same as the stored plan: nothing changed.");
-        if (outcome.status === "pending" || outcome.status === "applied") {
+        if (outcome.status === "pending" || outcome.status === "applied" || outcome.status === "refused") {
           lines.push(L === "zh" ? `与数据库中的方案相比有 ${outcome.changes.length} 处差异：` : `${outcome.changes.length} difference(s) from the stored plan:`);
           lines.push(...outcome.changes.map((c) => changeLine(c, L)));
+          for (const c of outcome.conflicts) {
+            lines.push(
+              L === "zh"
+                ? `⚠ ${c.code} ${c.name}：已存 ${c.values} 条数据按「${BASIS_WORDS_ZH[c.from as ReportingBasis] ?? c.from}」报送，不能直接改为「${BASIS_WORDS_ZH[c.to as ReportingBasis] ?? c.to}」（已报数字会被误读）。请保留原口径，或新设一个指标。`
+                : `⚠ ${c.code} ${c.name}: ${c.values} stored figures are in "${c.from}"; changing the basis to "${c.to}" would misread them. Keep the basis, or add a new indicator.`,
+            );
+          }
           lines.push(
             outcome.status === "applied"
               ? L === "zh" ? "已写入。已上报的数据保持关联。" : "Applied. Stored reports stay attached."
-              : L === "zh" ? "未写入。确认无误后加 --apply 重新运行。" : "Nothing written. Run again with --apply to apply.",
+              : outcome.status === "refused"
+                ? L === "zh" ? "未写入：上述报送口径的修改会改变已报数据的含义。" : "Nothing written: the basis changes above would change what stored figures mean."
+                : L === "zh" ? "未写入。确认无误后加 --apply 重新运行。" : "Nothing written. Run again with --apply to apply.",
           );
         }
         if (source.format === "text") lines.push("", ...unplacedLines(outcome.unplaced, L));
         return lines;
       },
     );
-    return 0;
+    return outcome.status === "refused" ? 1 : 0;
   },
 };
 
