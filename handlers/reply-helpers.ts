@@ -27,7 +27,9 @@ export function problemsReply(problems: Problem[], lang: Lang, owed: OwedIndicat
 
 /** Made once: toLocaleString builds a new ICU formatter on every call, costly on every reply. */
 const INTEGER = new Intl.NumberFormat("en-US");
+const DECIMAL = new Intl.NumberFormat("en-US", { maximumFractionDigits: 6 });
 
+/** 1,200 and 1,356.6: thousands grouped, decimals as precise as stored (to ten significant digits). */
 export function fmtNumber(n: number): string {
-  return Number.isInteger(n) ? INTEGER.format(n) : String(Number(n.toPrecision(10)));
+  return Number.isInteger(n) ? INTEGER.format(n) : DECIMAL.format(Number(n.toPrecision(10)));
 }
