@@ -14,6 +14,18 @@ export function problemsReply(problems: Problem[], lang: Lang, owed: OwedIndicat
     const code = problemIndicatorCode(p) ?? (p.code === "missing_reason" ? "reason" : p.code.startsWith("period") || p.code === "bad_period" ? "period" : undefined);
     if (code && !fieldErrors[code]) fieldErrors[code] = problemText(p, lang);
   }
+  // A year-to-date total below last month's is most often this month's own figure: show that message.
+  const monthly = problems.find((p): p is Extract<Problem, { code: "ytd_decreased" }> => p.code === "ytd_decreased" && p.side === "earlier");
+  if (monthly && problems.length === 1) {
+    const fig = `${fmtNumber(monthly.value)}${monthly.indicator.unit}`;
+    return {
+      status: "error",
+      title: lang === "zh" ? "没有保存：有 1 处问题" : "Not saved: 1 problem",
+      lines: problems.map((p) => `- ${problemText(p, lang)}`),
+      example: lang === "zh" ? `上报 ${period.year}年${period.month}月 ${monthly.indicator.name} 本月新增 ${fig}` : `report ${period.year}-${String(period.month).padStart(2, "0")} ${monthly.indicator.code} 本月新增 ${fig}`,
+      fieldErrors: { [monthly.indicator.code]: problemText(monthly, lang) },
+    };
+  }
   const correction = problems.find((p) => NEEDS_CORRECTION.has(p.code) && !(p.code === "cumulative_decreased" && p.rule !== "below_previous"));
   const prefer = problems.flatMap((p) => ("indicator" in p && p.indicator ? [p.indicator.indicatorId] : p.code === "late_change_needs_reason" ? p.changes.map((c) => c.indicator.indicatorId) : []));
   return {

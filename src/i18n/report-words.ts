@@ -86,8 +86,8 @@ export function problemText(p: Problem, lang: Lang): string {
         : `"${p.raw}" is in several plans (${p.plans.join(", ")}); name the plan first, e.g. "report ${p.plans[0]} ${p.raw} …"`;
     case "ytd_decreased":
       return zh
-        ? `${ind(p.indicator)} 按当年累计数报送，${periodLabel(p.neighbour.period, lang)}已累计 ${fmt(p.neighbour.value)}${p.indicator.unit}，${p.side === "earlier" ? "之后的累计数不会更少" : "之前月份的累计数不会更多"}（填的是 ${fmt(p.value)}${p.indicator.unit}）；如确需更正，请用「修改」并写明原因`
-        : `${ind(p.indicator)} is a year-to-date total: ${periodLabel(p.neighbour.period, lang)} already stands at ${fmt(p.neighbour.value)}${p.indicator.unit}, so ${fmt(p.value)} ${p.side === "earlier" ? "cannot be less" : "cannot be more"}; to revise it, use "correct" with a reason`;
+        ? `${ind(p.indicator)} 按当年累计数报送，${periodLabel(p.neighbour.period, lang)}已累计 ${fmt(p.neighbour.value)}${p.indicator.unit}，${p.side === "earlier" ? "之后的累计数不会更少" : "之前月份的累计数不会更多"}（填的是 ${fmt(p.value)}${p.indicator.unit}）。${p.side === "earlier" ? `如果 ${fmt(p.value)}${p.indicator.unit} 是本月新增数，请写「${p.indicator.name} 本月新增 ${fmt(p.value)}${p.indicator.unit}」，系统会加上此前累计；` : ""}如确需更正累计数，请用「修改」并写明原因`
+        : `${ind(p.indicator)} is a year-to-date total: ${periodLabel(p.neighbour.period, lang)} already stands at ${fmt(p.neighbour.value)}${p.indicator.unit}, so ${fmt(p.value)} ${p.side === "earlier" ? "cannot be less" : "cannot be more"}.${p.side === "earlier" ? ` If ${fmt(p.value)} is this month's own figure, write "${p.indicator.name} 本月新增 ${fmt(p.value)}${p.indicator.unit}" and it is added to the total;` : ""} to revise the total, use "correct" with a reason`;
     case "basis_needs_months": {
       const months = p.missing.map((m) => periodLabel(m, lang)).join(zh ? "、" : ", ");
       return p.stated === "month"

@@ -87,7 +87,9 @@ describe.each(PROVIDERS)("the core bot on %s", (provider) => {
     const fell = await f.say("U_JXJ", "上报 2026年11月 新增工业机器人 10台");
     expect(fell.status).toBe("error");
     expect(fell.lines.join()).toMatch(/2026年10月已累计 270台/);
-    const first = await f.say("U_JXJ", "上报 2026年11月 本月新增工业机器人 10台");
+    // The reply's example is the message that records it as this month's own figure; sending it works.
+    expect(fell.example).toBe("上报 2026年11月 新增工业机器人 本月新增 10台");
+    const first = await f.say("U_JXJ", fell.example!);
     expect(first.status, first.lines.join()).toBe("ok");
     expect(first.lines.join()).toContain("新增工业机器人：**280台**（本月新增 10台，加上1—10月累计 270台，记为1—11月累计）");
     const ok = await f.say("U_JXJ", "修改 2026年11月 在役机器人总量 1.9万台 原因:部分设备报废");
