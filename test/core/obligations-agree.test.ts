@@ -134,9 +134,12 @@ describe.each(PROVIDERS)("one answer to who owes what, on %s", (provider) => {
     const at = escalation.at;
     const bot = createBot({ db: db.prisma, store: createStore(db.prisma, { now: () => at }), clock: systemClock(TZ, () => at) });
     const status: Record<string, string> = {};
+    const tasks: Record<string, string> = {};
     for (const name of [...OWING, "磐安县"]) {
       const r = await bot.handle({ platform: "slack", tenant: "T1", userId: `U_${name}`, text: `查询 ${p.year}年${p.month}月`, receivedAt: at });
       status[name] = r.title;
+      const t = await bot.handle({ platform: "slack", tenant: "T1", userId: `U_${name}`, text: `我的任务 ${p.year}年${p.month}月`, receivedAt: at });
+      tasks[name] = t.lines.join("\n");
     }
     // The reminders at the first escalation: what the task force is told.
     const posted: Reply[] = [];
@@ -155,7 +158,7 @@ describe.each(PROVIDERS)("one answer to who owes what, on %s", (provider) => {
         if ((u.conduct?.months ?? []).some((m) => m.owed > 0)) owedInRanking.push(u.name);
       }
     }
-    return { status, escalated, digest, owedInRanking: owedInRanking.sort() };
+    return { status, tasks, escalated, digest, owedInRanking: owedInRanking.sort() };
   }
 
   const months: Period[] = [];
@@ -168,6 +171,8 @@ describe.each(PROVIDERS)("one answer to who owes what, on %s", (provider) => {
     if (!within) {
       // Outside the plan: nobody owes, nothing is chased, the digest and ranking count nobody.
       for (const title of Object.values(v.status)) expect(title).toMatch(/无需报送/);
+      // 我的任务 says why: the plan has not started, or it ended on its date.
+      for (const name of OWING) expect(v.tasks[name]).toMatch(periodKey(p) < 202503 ? /自2025年3月起报送/ : /已于2025年8月结束/);
       expect(v.escalated).toBeUndefined();
       expect(v.digest.owed).toBe(0);
       expect(v.owedInRanking).toEqual([]);
@@ -178,6 +183,11 @@ describe.each(PROVIDERS)("one answer to who owes what, on %s", (provider) => {
     // placeholder, not the county without a share, not the co-responsible unit.
     expect(v.status["磐安县"]).toMatch(/无需报送/);
     for (const name of OWING) expect(v.status[name]).toMatch(/已报 \d+\/\d+ 项/);
+    // 我的任务 lists the same owed indicators (and the narrative for the leads).
+    expect(v.tasks["市经信局"]).toContain("需报指标（1 个）");
+    expect(v.tasks["市经信局"]).toContain("另需每月报送工作进展");
+    expect(v.tasks["市科技局"]).toContain("每月报送工作进展即可");
+    expect(v.tasks["义乌市"]).toContain("分解目标 500台");
     expect(v.digest.owed).toBe(OWING.length);
     expect(v.owedInRanking).toEqual([...OWING].sort());
     // Who is missing or incomplete, as 查询 counts it.
